@@ -1,0 +1,72 @@
+"""A per-process cache of counts and facets, valid while the index has not changed.
+
+Counting and faceting a large result set (the empty query of the home page and /dataset)
+costs far more than fetching one page of it. Every transaction that changes the index
+writes a new random token in ``ogpcatalog_search_state`` right before it commits, so the
+token and the rows it describes become visible together. A reader reads the token first,
+in its own snapshot, and reuses a summary computed under the same token; any commit since
+makes the token differ and the entry unreachable. No token (empty or just-reset index)
+means no caching.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+
+from ckan.common import config
+
+from . import schema
+
+
+class FacetCache:
+    def __init__(self) -> None:
+        self._entries: collections.OrderedDict[tuple[str, str, str], Any] = collections.OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def current_token(connection) -> str | None:
+        return connection.execute(
+            sa.text(f"SELECT token FROM {schema.STATE_TABLE} WHERE id = 1")).scalar()
+
+    @staticmethod
+    def _size() -> int:
+        return int(config.get("ckanext.ogpcatalog.search.facet_cache_size") or 0)
+
+    @staticmethod
+    def _key(token: str, sql: str, params: dict[str, Any]) -> tuple[str, str, str]:
+        return (token, sql, json.dumps(params, sort_keys=True, default=str))
+
+    def get(self, token: str | None, sql: str, params: dict[str, Any]) -> Any:
+        if token is None or self._size() <= 0:
+            return None
+        key = self._key(token, sql, params)
+        with self._lock:
+            value = self._entries.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, token: str | None, sql: str, params: dict[str, Any], value: Any) -> None:
+        size = self._size()
+        if token is None or size <= 0:
+            return
+        with self._lock:
+            self._entries[self._key(token, sql, params)] = value
+            while len(self._entries) > size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+facet_cache = FacetCache()

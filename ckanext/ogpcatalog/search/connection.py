@@ -1,0 +1,456 @@
+"""A pysolr-compatible connection whose "Solr" is the PostgreSQL search index.
+
+CKAN's own :class:`ckan.lib.search.index.PackageSearchIndex` and
+:class:`ckan.lib.search.query.PackageSearchQuery` build Solr documents and Solr queries and
+hand them to ``make_connection()``. :mod:`.backend` points ``make_connection`` here, so
+CKAN's indexing rules, query defaults, permission labels and result handling run unchanged,
+and only the engine underneath differs.
+
+Writes run in CKAN's SQLAlchemy session, so the index follows the transaction: a rolled
+back ``package_create`` leaves no index row. Reads use their own connection and see what is
+committed, as Solr does.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import uuid
+from typing import Any, Iterable
+
+import pysolr
+import sqlalchemy as sa
+from sqlalchemy import event, exc
+
+import ckan.model as model
+from ckan.common import config
+
+from . import fields as f
+from . import model as _tables  # noqa: F401  (registers the tables with CKAN)
+from . import schema
+from .cache import facet_cache
+from .lucene import QuerySyntaxError, parse, parse_with_operators
+from .sql import T, SortError, Translation, order_by, parse_min_should_match
+
+log = logging.getLogger(__name__)
+
+_SESSION_DIRTY_KEY = "ogpcatalog_search_dirty"
+
+
+class SearchResults:
+    """What pysolr's ``Solr.search`` returns, as far as CKAN reads it."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]):
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+
+class PostgresSolrConnection:
+    """The subset of ``pysolr.Solr`` that CKAN uses: add, delete, commit, search."""
+
+    url = "postgresql://ogpcatalog_search"
+
+    def __init__(self, decode_dates: bool = True):
+        self.decode_dates = decode_dates
+
+    # -- writes --------------------------------------------------------------------------
+    def add(self, docs: Iterable[dict[str, Any]], commit: bool = True, **_: Any) -> None:
+        rows = [document_row(doc) for doc in docs]
+        if not rows:
+            return
+        _write(_UPSERT_SQL, rows)
+
+    def delete(self, id: Any = None, q: str | None = None, commit: bool = True, **_: Any) -> None:
+        if id is not None:
+            ids = id if isinstance(id, (list, tuple)) else [id]
+            translation = Translation()
+            where = f"{T}.id = ANY({translation.param(list(ids))})"
+        elif q is not None:
+            translation = Translation()
+            where = translation.where(_parse_or_raise(q, "AND"), rank=False)
+        else:
+            raise pysolr.SolrError("delete needs an id or a query")
+        _write(f"DELETE FROM {schema.INDEX_TABLE} {T} WHERE {where}", translation.params)
+
+    def commit(self, **_: Any) -> None:
+        """Index changes are committed with CKAN's database transaction."""
+
+    def optimize(self, **_: Any) -> None:
+        pass
+
+    # -- reads ---------------------------------------------------------------------------
+    def search(self, q: str | None = None, **params: Any) -> SearchResults:
+        return run_search(q, params)
+
+
+# --------------------------------------------------------------------------------------
+# documents
+
+
+def document_row(doc: dict[str, Any]) -> dict[str, Any]:
+    """Turn a Solr document prepared by CKAN's PackageSearchIndex into an index row."""
+    exact: dict[str, list[str]] = {}
+    texts: dict[str, list[str]] = {}
+    stored: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key in ("data_dict", "validated_data_dict") or value is None:
+            continue
+        values = [_as_text(v) for v in (value if isinstance(value, (list, tuple)) else [value])
+                  if v is not None]
+        if f.is_date_field(key):
+            dates = [f.parse_indexed_date(v) for v in values]
+            values = [f.canonical_date(d) for d in dates if d is not None]
+        if f.is_text_field(key):
+            texts[key] = values
+        else:
+            exact[key] = values
+        if f.is_stored(key):
+            stored[key] = value
+    title = doc.get("title") or ""
+    texts.setdefault("title", [title] if title else [])
+    exact.setdefault("entity_type", ["package"])
+    weighted: dict[str, list[str]] = {"A": [], "B": [], "C": [], "D": []}
+    for weight, names in f.COPY_TO_TEXT_WEIGHTED.items():
+        for name in names:
+            weighted[weight].extend(texts.get(name) or exact.get(name) or [])
+    for source in (texts, exact):
+        for key, values in source.items():
+            if key.startswith(f.COPY_TO_TEXT_PREFIXES):
+                weighted["D"].extend(values)
+    now = datetime.datetime.utcnow()
+    return {
+        "id": doc["id"],
+        "name": doc.get("name") or doc["id"],
+        "site_id": doc.get("site_id") or config.get("ckan.site_id"),
+        "state": doc.get("state"),
+        "capacity": doc.get("capacity"),
+        "dataset_type": doc.get("dataset_type"),
+        "organization": doc.get("organization"),
+        "permission_labels": list(doc.get("permission_labels") or []),
+        "metadata_created": _timestamp(doc.get("metadata_created")),
+        "metadata_modified": _timestamp(doc.get("metadata_modified")),
+        "title_string": doc.get("title_string"),
+        "text_a": " ".join(weighted["A"]),
+        "text_b": " ".join(weighted["B"]),
+        "text_c": " ".join(weighted["C"]),
+        "text_d": " ".join(weighted["D"]),
+        "doc": json.dumps(exact),
+        "texts": json.dumps(texts),
+        "stored": json.dumps(dict(stored, indexed_ts=f.canonical_date(now))),
+        "data_dict": doc.get("data_dict"),
+        "validated_data_dict": doc.get("validated_data_dict"),
+    }
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True)
+    return str(value).replace("\x00", "")
+
+
+def _timestamp(value: Any) -> datetime.datetime | None:
+    if not value:
+        return None
+    parsed = f.parse_indexed_date(str(value))
+    return parsed.replace(tzinfo=datetime.timezone.utc) if parsed else None
+
+
+_UPSERT_SQL = f"""
+INSERT INTO {schema.INDEX_TABLE} AS {T} (
+  id, name, site_id, state, capacity, dataset_type, organization, permission_labels,
+  metadata_created, metadata_modified, title_string, tsv, doc, texts, stored,
+  data_dict, validated_data_dict, seq, indexed_at)
+VALUES (
+  :id, :name, :site_id, :state, :capacity, :dataset_type, :organization, :permission_labels,
+  :metadata_created, :metadata_modified, :title_string,
+  setweight(ogpcatalog_tsv(:text_a), 'A') || setweight(ogpcatalog_tsv(:text_b), 'B')
+    || setweight(ogpcatalog_tsv(:text_c), 'C') || setweight(ogpcatalog_tsv(:text_d), 'D'),
+  CAST(:doc AS jsonb), CAST(:texts AS jsonb), CAST(:stored AS jsonb),
+  :data_dict, :validated_data_dict, nextval('{schema.INDEX_TABLE}_seq'), now())
+ON CONFLICT (id) DO UPDATE SET
+  name = EXCLUDED.name, site_id = EXCLUDED.site_id, state = EXCLUDED.state,
+  capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
+  organization = EXCLUDED.organization, permission_labels = EXCLUDED.permission_labels,
+  metadata_created = EXCLUDED.metadata_created, metadata_modified = EXCLUDED.metadata_modified,
+  title_string = EXCLUDED.title_string, tsv = EXCLUDED.tsv, doc = EXCLUDED.doc,
+  texts = EXCLUDED.texts, stored = EXCLUDED.stored, data_dict = EXCLUDED.data_dict,
+  validated_data_dict = EXCLUDED.validated_data_dict, seq = EXCLUDED.seq,
+  indexed_at = EXCLUDED.indexed_at
+"""
+
+
+# --------------------------------------------------------------------------------------
+# execution
+
+
+def _is_missing_schema(error: exc.DBAPIError) -> bool:
+    code = getattr(error.orig, "pgcode", None)
+    # undefined_table, undefined_function, undefined_object (text search configuration)
+    return code in ("42P01", "42883", "42704")
+
+
+def _connection_error(error: Exception) -> pysolr.SolrError:
+    log.error("Search index unavailable: %s", error)
+    # CKAN maps this message to SolrConnectionError ("Unable to connect to the search server").
+    return pysolr.SolrError("Failed to connect to server: the search index is unavailable")
+
+
+def _write(sql: str, params: Any) -> None:
+    """Run a write in CKAN's session (same transaction), creating the schema if missing."""
+    session = model.Session
+    statement = sa.text(sql)
+    try:
+        for attempt in (1, 2):
+            try:
+                with session.begin_nested():
+                    session.execute(statement, params)
+                break
+            except exc.ProgrammingError as error:
+                if attempt == 2 or not _is_missing_schema(error):
+                    raise
+                with session.begin_nested():
+                    schema.create_schema(lambda s: session.execute(sa.text(s)))
+    except exc.OperationalError as error:
+        raise _connection_error(error)
+    except exc.DBAPIError as error:
+        log.error("Search index write failed: %s", error)
+        raise pysolr.SolrError("the search index rejected the change")
+    session.info[_SESSION_DIRTY_KEY] = True
+
+
+@event.listens_for(model.Session, "before_commit")
+def _bump_token_before_commit(session):
+    """A new change token commits atomically with the index rows it describes."""
+    if session.info.pop(_SESSION_DIRTY_KEY, False):
+        session.execute(
+            sa.text(f"INSERT INTO {schema.STATE_TABLE} (id, token) VALUES (1, :token) "
+                    "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token"),
+            {"token": uuid.uuid4().hex})
+
+
+@event.listens_for(model.Session, "after_rollback")
+def _forget_after_rollback(session):
+    session.info.pop(_SESSION_DIRTY_KEY, None)
+
+
+def _read(callback):
+    """Run ``callback(connection)`` on a connection of its own, creating the schema if missing."""
+    engine = model.meta.engine
+    if engine is None:
+        raise pysolr.SolrError("Failed to connect to server: no database engine configured")
+    try:
+        for attempt in (1, 2):
+            try:
+                with engine.connect() as connection:
+                    return callback(connection)
+            except exc.ProgrammingError as error:
+                if attempt == 2 or not _is_missing_schema(error):
+                    raise
+                ensure_schema()
+    except exc.OperationalError as error:
+        raise _connection_error(error)
+    except exc.DBAPIError as error:
+        log.error("Search query failed: %s", error)
+        raise pysolr.SolrError("the search index could not run this query")
+
+
+def ensure_schema() -> None:
+    with model.meta.engine.begin() as connection:
+        schema.create_schema(lambda s: connection.execute(sa.text(s)))
+
+
+# --------------------------------------------------------------------------------------
+# search
+
+
+def _parse_or_raise(query: str, default_operator: str, with_operators: bool = False):
+    try:
+        if with_operators:
+            return parse_with_operators(query, default_operator)
+        return parse(query, default_operator)
+    except QuerySyntaxError as error:
+        raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: Cannot parse query: {error}")
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _int_param(params: dict[str, Any], key: str, default: int) -> int:
+    value = params.get(key, default)
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise pysolr.SolrError(f"Invalid value for {key}")
+
+
+def build_where(q: str | None, params: dict[str, Any]) -> Translation:
+    """The WHERE clause of a Solr request (``q`` + every ``fq``), in ``translation.where_sql``."""
+    q = q if q is not None else params.get("q")
+    if q is None or not str(q).strip() or str(q).strip() in ('""', "''"):
+        q = "*:*"
+    q = str(q)
+    def_type = params.get("defType", "lucene")
+    default_field = params.get("df") or "text"
+    default_operator = params.get("q.op", "OR")
+
+    if def_type in ("dismax", "edismax"):
+        query_fields = [qf.split("^")[0] for qf in str(params.get("qf") or "text").split()]
+        if "text" in query_fields:
+            query_fields = None  # `text` holds every other query field
+        translation = Translation(default_field, query_fields)
+        node, explicit = _parse_or_raise(q, "OR", with_operators=True)
+        if explicit:
+            # Explicit AND/OR/NOT: boolean logic with the default operator, as edismax does.
+            node = _parse_or_raise(q, default_operator)
+        else:
+            node = _apply_min_should_match(node, params.get("mm"))
+    else:
+        translation = Translation(default_field)
+        node = _parse_or_raise(q, default_operator)
+    conditions = [translation.where(node)]
+    for fq in _as_list(params.get("fq")):
+        if fq is None or not str(fq).strip():
+            continue
+        conditions.append(translation.where(_parse_or_raise(str(fq), default_operator), rank=False))
+    translation.where_sql = " AND ".join(f"({c})" for c in conditions)  # type: ignore[attr-defined]
+    return translation
+
+
+def _apply_min_should_match(node, mm: str | None):
+    from .lucene import SHOULD, Bool
+    if isinstance(node, Bool):
+        optional = sum(1 for occur, _ in node.clauses if occur == SHOULD)
+        required = parse_min_should_match(mm or "100%", optional)
+        return Bool(node.clauses, min_should_match=max(required, 0) or (0 if optional == 0 else 1))
+    return node
+
+
+def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
+    translation = build_where(q, params)
+    where = translation.where_sql  # type: ignore[attr-defined]
+    rows = max(_int_param(params, "rows", 10), 0)
+    start = max(_int_param(params, "start", 0), 0)
+    try:
+        order = order_by(params.get("sort"), translation)
+    except SortError as error:
+        raise pysolr.SolrError(str(error))
+    facet_fields = [str(x) for x in _as_list(params.get("facet.field"))] \
+        if str(params.get("facet", "true")).lower() == "true" else []
+    for field in facet_fields:
+        if not f.FIELD_NAME_RE.match(field):
+            raise pysolr.SolrError("undefined field in facet.field")
+    facet_limit = _int_param(params, "facet.limit", 50)
+    facet_mincount = _int_param(params, "facet.mincount", 1)
+    wanted = [x for x in str(params.get("fl") or "*").replace(",", " ").split() if x]
+
+    summary_sql, summary_params = _summary_statement(
+        translation, where, facet_fields, facet_limit, facet_mincount)
+    page_sql = _page_statement(translation, where, order, wanted, rows, start)
+
+    def run(connection):
+        token = facet_cache.current_token(connection)
+        summary = facet_cache.get(token, summary_sql, summary_params)
+        if summary is None:
+            summary = _read_summary(connection.execute(sa.text(summary_sql), summary_params),
+                                    facet_fields)
+            facet_cache.put(token, summary_sql, summary_params, summary)
+        page = connection.execute(sa.text(page_sql), translation.params).mappings().all() if rows else []
+        return summary, page
+
+    (hits, facets), page = _read(run)
+    docs = [_result_doc(row, wanted) for row in page]
+    return SearchResults(docs, hits, {"facet_fields": facets})
+
+
+def _summary_statement(translation: Translation, where: str, facet_fields: list[str],
+                       limit: int, mincount: int) -> tuple[str, dict[str, Any]]:
+    """Count and facets in one statement: (0, NULL, count), then (i, value, count) rows."""
+    parts = [f"SELECT 0 AS facet, NULL::text AS value, count(*) AS n FROM {schema.INDEX_TABLE} {T} WHERE {where}"]
+    params = dict(translation.params)
+    for number, field in enumerate(facet_fields, start=1):
+        name = f"facet{number}"
+        params[name] = field
+        if field in f.COLUMN_FIELDS:
+            value = f"{T}.{field}"
+            source = f"{schema.INDEX_TABLE} {T}"
+            extra = f" AND {T}.{field} IS NOT NULL"
+        else:
+            column = "texts" if f.is_text_field(field) else "doc"
+            value = "v"
+            source = (f"{schema.INDEX_TABLE} {T} CROSS JOIN LATERAL "
+                      f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({T}.{column} -> :{name}) = 'array' "
+                      f"THEN {T}.{column} -> :{name} ELSE '[]'::jsonb END) v")
+            extra = ""
+        limit_sql = f" LIMIT {int(limit)}" if limit >= 0 else ""
+        parts.append(
+            f"(SELECT {number}, {value}, count(*) FROM {source} WHERE {where}{extra} "
+            f"GROUP BY {value} HAVING count(*) >= {max(int(mincount), 0)} "
+            f"ORDER BY count(*) DESC, {value} COLLATE \"C\" ASC{limit_sql})")
+    return "\nUNION ALL\n".join(parts), params
+
+
+def _read_summary(result, facet_fields: list[str]) -> tuple[int, dict[str, list[Any]]]:
+    hits = 0
+    facets: dict[str, list[Any]] = {field: [] for field in facet_fields}
+    for number, value, count in result:
+        if number == 0:
+            hits = int(count)
+        else:
+            facets[facet_fields[number - 1]].extend([value, int(count)])
+    return hits, facets
+
+
+def _page_statement(translation: Translation, where: str, order: str, wanted: list[str],
+                    rows: int, start: int) -> str:
+    columns = [f"{T}.id", f"{T}.name"]
+    everything = "*" in wanted
+    if everything or "data_dict" in wanted:
+        columns.append(f"{T}.data_dict")
+    if everything or "validated_data_dict" in wanted:
+        columns.append(f"{T}.validated_data_dict")
+    if everything or any(w not in ("id", "name", "data_dict", "validated_data_dict", "score") for w in wanted):
+        columns.append(f"{T}.stored")
+    if "score" in wanted:
+        columns.append(f"{translation.rank_expression()} AS score")
+    return (f"SELECT {', '.join(columns)} FROM {schema.INDEX_TABLE} {T} WHERE {translation.where_sql} "  # type: ignore[attr-defined]
+            f"ORDER BY {order} LIMIT {int(rows)} OFFSET {int(start)}")
+
+
+def _result_doc(row: Any, wanted: list[str]) -> dict[str, Any]:
+    stored = row.get("stored") or {}
+    if isinstance(stored, str):
+        stored = json.loads(stored)
+    if "*" in wanted:
+        doc = dict(stored)
+        doc["id"] = row["id"]
+        doc["name"] = row["name"]
+        for key in ("data_dict", "validated_data_dict"):
+            if row.get(key) is not None:
+                doc[key] = row[key]
+        if "score" in wanted:
+            doc["score"] = float(row["score"])
+        return doc
+    doc: dict[str, Any] = {}
+    for field in wanted:
+        if field in ("id", "name", "data_dict", "validated_data_dict"):
+            if row.get(field) is not None:
+                doc[field] = row[field]
+        elif field == "score":
+            doc["score"] = float(row["score"])
+        elif field in stored:
+            doc[field] = stored[field]
+    return doc
