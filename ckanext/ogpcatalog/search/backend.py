@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 _ORIGINALS: dict[str, object] = {}
 _TARGETS = (
+    (ckan_search, "make_connection"),
     (ckan_search_common, "make_connection"),
     (ckan_search_index, "make_connection"),
     (ckan_search_query, "make_connection"),
@@ -39,6 +40,9 @@ def check_schema(schema_file: str | None = None) -> bool:
     created on first use instead.
     """
     import ckan.model as model
+    if schema_file is not None:
+        # Version parsing of a given schema.xml needs no Solr: keep CKAN's own check.
+        return _ORIGINALS["ckan.lib.search.check_solr_schema_version"](schema_file)
     if model.meta.engine is None:
         return True
     try:

@@ -36,7 +36,8 @@ class FacetCache:
 
     @staticmethod
     def _size() -> int:
-        return int(config.get("ckanext.ogpcatalog.search.facet_cache_size") or 0)
+        # Explicit default: the backend may outlive its plugin's declarations (tests unload it).
+        return int(config.get("ckanext.ogpcatalog.search.facet_cache_size", 512) or 0)
 
     @staticmethod
     def _key(token: str, sql: str, params: dict[str, Any]) -> tuple[str, str, str]:

@@ -24,12 +24,15 @@ from sqlalchemy import event, exc
 
 import ckan.model as model
 from ckan.common import config
+from ckan.lib.search.common import solr_datetime_decoder
 
 from . import fields as f
 from . import model as _tables  # noqa: F401  (registers the tables with CKAN)
 from . import schema
 from .cache import facet_cache
-from .lucene import QuerySyntaxError, parse, parse_with_operators
+from ckan.lib.search.query import _parse_local_params
+
+from .lucene import MatchAll, QuerySyntaxError, parse, parse_with_operators
 from .sql import T, SortError, Translation, order_by, parse_min_should_match
 
 log = logging.getLogger(__name__)
@@ -87,7 +90,10 @@ class PostgresSolrConnection:
 
     # -- reads ---------------------------------------------------------------------------
     def search(self, q: str | None = None, **params: Any) -> SearchResults:
-        return run_search(q, params)
+        results = run_search(q, params)
+        if self.decode_dates:
+            results.docs = [solr_datetime_decoder(doc) for doc in results.docs]
+        return results
 
 
 # --------------------------------------------------------------------------------------
@@ -112,7 +118,7 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         else:
             exact[key] = values
         if f.is_stored(key):
-            stored[key] = value
+            stored[key] = f.solr_stored_date(value) if f.is_date_field(key) else value
     title = doc.get("title") or ""
     texts.setdefault("title", [title] if title else [])
     exact.setdefault("entity_type", ["package"])
@@ -143,7 +149,7 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         "text_d": " ".join(weighted["D"]),
         "doc": json.dumps(exact),
         "texts": json.dumps(texts),
-        "stored": json.dumps(dict(stored, indexed_ts=f.canonical_date(now))),
+        "stored": json.dumps(dict(stored, indexed_ts=f.solr_stored_date(now.isoformat()))),
         "data_dict": doc.get("data_dict"),
         "validated_data_dict": doc.get("validated_data_dict"),
     }
@@ -176,7 +182,7 @@ VALUES (
     || setweight(ogpcatalog_tsv(:text_c), 'C') || setweight(ogpcatalog_tsv(:text_d), 'D'),
   CAST(:doc AS jsonb), CAST(:texts AS jsonb), CAST(:stored AS jsonb),
   :data_dict, :validated_data_dict, nextval('{schema.INDEX_TABLE}_seq'), now())
-ON CONFLICT (id) DO UPDATE SET
+ON CONFLICT (site_id, id) DO UPDATE SET
   name = EXCLUDED.name, site_id = EXCLUDED.site_id, state = EXCLUDED.state,
   capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
   organization = EXCLUDED.organization, permission_labels = EXCLUDED.permission_labels,
@@ -230,11 +236,20 @@ def _write(sql: str, params: Any) -> None:
 @event.listens_for(model.Session, "before_commit")
 def _bump_token_before_commit(session):
     """A new change token commits atomically with the index rows it describes."""
-    if session.info.pop(_SESSION_DIRTY_KEY, False):
-        session.execute(
-            sa.text(f"INSERT INTO {schema.STATE_TABLE} (id, token) VALUES (1, :token) "
-                    "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token"),
-            {"token": uuid.uuid4().hex})
+    if session.in_nested_transaction():
+        return  # a savepoint is released, not the transaction committed
+    if not session.info.pop(_SESSION_DIRTY_KEY, False):
+        return
+    try:
+        with session.begin_nested():
+            session.execute(
+                sa.text(f"INSERT INTO {schema.STATE_TABLE} (id, token) VALUES (1, :token) "
+                        "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token"),
+                {"token": uuid.uuid4().hex})
+    except exc.SQLAlchemyError as error:
+        # Never let the cache's bookkeeping fail the user's commit; drop what may be stale.
+        log.error("Could not record a search index change: %s", error)
+        facet_cache.clear()
 
 
 @event.listens_for(model.Session, "after_rollback")
@@ -243,7 +258,14 @@ def _forget_after_rollback(session):
 
 
 def _read(callback):
-    """Run ``callback(connection)`` on a connection of its own, creating the schema if missing."""
+    """Run ``callback(connection)``, creating the schema if missing.
+
+    Reads see committed data on a connection of their own, as Solr does; a session with
+    index changes not yet committed reads through its own transaction, so it sees them.
+    """
+    session = model.Session()
+    if session.info.get(_SESSION_DIRTY_KEY):
+        return _read_in_session(session, callback)
     engine = model.meta.engine
     if engine is None:
         raise pysolr.SolrError("Failed to connect to server: no database engine configured")
@@ -256,6 +278,17 @@ def _read(callback):
                 if attempt == 2 or not _is_missing_schema(error):
                     raise
                 ensure_schema()
+    except exc.OperationalError as error:
+        raise _connection_error(error)
+    except exc.DBAPIError as error:
+        log.error("Search query failed: %s", error)
+        raise pysolr.SolrError("the search index could not run this query")
+
+
+def _read_in_session(session, callback):
+    try:
+        with session.begin_nested():
+            return callback(session.connection())
     except exc.OperationalError as error:
         raise _connection_error(error)
     except exc.DBAPIError as error:
@@ -297,6 +330,54 @@ def _int_param(params: dict[str, Any], key: str, default: int) -> int:
         raise pysolr.SolrError(f"Invalid value for {key}")
 
 
+def _split_local_params(text: str) -> tuple[dict[str, str], str] | None:
+    """``{!type=bool must=x}rest`` -> ({"type": "bool", "must": "x"}, "rest")."""
+    stripped = text.strip()
+    if not stripped.startswith("{!"):
+        return None
+    end = stripped.find("}")
+    if end < 0:
+        raise pysolr.SolrError("org.apache.solr.search.SyntaxError: unterminated local parameters")
+    try:
+        parts = _parse_local_params(stripped[:end + 1])
+    except Exception:
+        raise pysolr.SolrError("org.apache.solr.search.SyntaxError: invalid local parameters")
+    options: dict[str, str] = {}
+    for part in parts:
+        if isinstance(part, str):
+            options["type"] = part
+        else:
+            options[part[0]] = part[1]
+    return options, stripped[end + 1:]
+
+
+def _local_params_query(options: dict[str, str], body: str, default_operator: str,
+                        translation: Translation):
+    """The query parsers that local parameters may name: lucene, bool, dismax/edismax."""
+    from .lucene import MUST, MUST_NOT, SHOULD, Bool
+    kind = options.get("type", "lucene")
+    if kind == "lucene":
+        if options.get("df"):
+            translation.default_field = options["df"]
+        return _parse_or_raise(body or options.get("v", "*:*"), options.get("q.op", default_operator))
+    if kind == "bool":
+        occurs = {"must": MUST, "filter": MUST, "should": SHOULD, "must_not": MUST_NOT}
+        clauses = tuple((occurs[key], _parse_or_raise(value, default_operator))
+                        for key, value in options.items() if key in occurs)
+        return Bool(clauses) if clauses else MatchAll()
+    if kind in ("dismax", "edismax"):
+        node = _parse_or_raise(body or options.get("v", "*:*"), "OR")
+        return _apply_min_should_match(node, options.get("mm"))
+    raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: unsupported query parser '{kind}'")
+
+
+def _parse_request_query(text: str, default_operator: str, translation: Translation):
+    local = _split_local_params(text)
+    if local is not None:
+        return _local_params_query(local[0], local[1], default_operator, translation)
+    return _parse_or_raise(text, default_operator)
+
+
 def build_where(q: str | None, params: dict[str, Any]) -> Translation:
     """The WHERE clause of a Solr request (``q`` + every ``fq``), in ``translation.where_sql``."""
     q = q if q is not None else params.get("q")
@@ -307,7 +388,10 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
     default_field = params.get("df") or "text"
     default_operator = params.get("q.op", "OR")
 
-    if def_type in ("dismax", "edismax"):
+    if _split_local_params(q) is not None:
+        translation = Translation(default_field)
+        node = _parse_request_query(q, default_operator, translation)
+    elif def_type in ("dismax", "edismax"):
         query_fields = [qf.split("^")[0] for qf in str(params.get("qf") or "text").split()]
         if "text" in query_fields:
             query_fields = None  # `text` holds every other query field
@@ -325,7 +409,8 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
     for fq in _as_list(params.get("fq")):
         if fq is None or not str(fq).strip():
             continue
-        conditions.append(translation.where(_parse_or_raise(str(fq), default_operator), rank=False))
+        conditions.append(translation.where(
+            _parse_request_query(str(fq), default_operator, translation), rank=False))
     translation.where_sql = " AND ".join(f"({c})" for c in conditions)  # type: ignore[attr-defined]
     return translation
 
@@ -373,7 +458,8 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
 
     (hits, facets), page = _read(run)
     docs = [_result_doc(row, wanted) for row in page]
-    return SearchResults(docs, hits, {"facet_fields": facets})
+    # CKAN rewrites the facet lists in place: hand out copies, never the cached ones.
+    return SearchResults(docs, hits, {"facet_fields": {k: list(v) for k, v in facets.items()}})
 
 
 def _summary_statement(translation: Translation, where: str, facet_fields: list[str],
@@ -437,7 +523,6 @@ def _result_doc(row: Any, wanted: list[str]) -> dict[str, Any]:
     if "*" in wanted:
         doc = dict(stored)
         doc["id"] = row["id"]
-        doc["name"] = row["name"]
         for key in ("data_dict", "validated_data_dict"):
             if row.get(key) is not None:
                 doc[key] = row[key]

@@ -83,6 +83,18 @@ def canonical_date(value: datetime.datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def solr_stored_date(value):
+    """A date as Solr returns a stored one: UTC, milliseconds only when not zero."""
+    if isinstance(value, (list, tuple)):
+        return [solr_stored_date(v) for v in value]
+    parsed = parse_indexed_date(str(value)) if value else None
+    if parsed is None:
+        return value
+    millis = parsed.microsecond // 1000
+    text = parsed.strftime("%Y-%m-%dT%H:%M:%S")
+    return f"{text}.{millis:03d}Z" if millis else f"{text}Z"
+
+
 def parse_indexed_date(value: str) -> datetime.datetime | None:
     try:
         parsed = parse_date(value)

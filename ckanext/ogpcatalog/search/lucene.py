@@ -256,6 +256,10 @@ class _Parser:
             raise QuerySyntaxError(f"unexpected '{ch}' at position {self.pos + 1}")
         start = self.pos
         text, wildcard = self.read_bare()
+        after_term = self.pos
+        self.skip_ws()
+        if self.peek() != ":":
+            self.pos = after_term
         if self.peek() == ":" and text:
             # `text` was a field name
             if wildcard and text != "\x00":

@@ -19,7 +19,7 @@ search_index_table = sa.Table(
     tk.BaseModel.metadata,
     sa.Column("id", sa.UnicodeText, primary_key=True),
     sa.Column("name", sa.UnicodeText, nullable=False),
-    sa.Column("site_id", sa.UnicodeText, nullable=False),
+    sa.Column("site_id", sa.UnicodeText, primary_key=True),
     sa.Column("state", sa.UnicodeText),
     sa.Column("capacity", sa.UnicodeText),
     sa.Column("dataset_type", sa.UnicodeText),

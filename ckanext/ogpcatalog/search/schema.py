@@ -77,7 +77,7 @@ _STATEMENTS = [
     """,
     f"""
     CREATE TABLE IF NOT EXISTS {INDEX_TABLE} (
-      id text PRIMARY KEY,
+      id text NOT NULL,
       name text NOT NULL,
       site_id text NOT NULL,
       state text,
@@ -95,10 +95,12 @@ _STATEMENTS = [
       data_dict text,
       validated_data_dict text,
       seq bigint NOT NULL,
-      indexed_at timestamptz NOT NULL DEFAULT now()
+      indexed_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (site_id, id)
     )
     """,
     f"CREATE SEQUENCE IF NOT EXISTS {INDEX_TABLE}_seq",
+    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_id_idx ON {INDEX_TABLE} (id)",
     f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_tsv_idx ON {INDEX_TABLE} USING gin (tsv)",
     f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_doc_idx ON {INDEX_TABLE} USING gin (doc jsonb_path_ops)",
     f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_labels_idx ON {INDEX_TABLE} USING gin (permission_labels)",
