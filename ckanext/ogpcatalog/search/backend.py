@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 
+import ckan.plugins.toolkit as tk
+
 import ckan.lib.search as ckan_search
 import ckan.lib.search.common as ckan_search_common
 import ckan.lib.search.index as ckan_search_index
@@ -72,3 +74,36 @@ def uninstall() -> None:
 
 def is_installed() -> bool:
     return ckan_search_query.make_connection is make_connection
+
+
+def answer_unavailable_index_with_503(app):
+    """CKAN answers a search backend it cannot reach with 500 (or lets the error escape, as
+    on the home page); say what it is: 503 with Retry-After, never a page that looks empty.
+
+    The status keeps caches, crawlers and harvesters from storing an empty catalogue.
+    """
+    import flask
+    from ckan.lib import base
+    from ckan.lib.search.common import SolrConnectionError
+
+
+    def unavailable(error):
+        flask.g.ogpcatalog_search_unavailable = True
+        if flask.request.path.startswith("/api/"):
+            body = {"success": False, "error": {"__type": "Search Connection Error",
+                                                "message": "Unable to connect to the search server"}}
+            return flask.jsonify(body), 503, {"Retry-After": "60"}
+        page = base.render("error_document_template.html",
+                           {"code": 503, "content": tk._("The search index is unavailable. Please try again in a few minutes."), "name": "Service Unavailable"})
+        return page, 503, {"Retry-After": "60"}
+
+    def after_request(response):
+        if response.status_code == 500 and flask.g.get("ogpcatalog_search_unavailable"):
+            response.status_code = 503
+            response.headers["Retry-After"] = "60"
+        return response
+
+    if hasattr(app, "register_error_handler"):
+        app.register_error_handler(SolrConnectionError, unavailable)
+        app.after_request(after_request)
+    return app

@@ -35,6 +35,13 @@ class FacetCache:
             sa.text(f"SELECT token FROM {schema.STATE_TABLE} WHERE id = 1")).scalar()
 
     @staticmethod
+    def read_state(connection) -> tuple[str | None, bool]:
+        """(change token, whether the index must be rebuilt before it can answer)."""
+        row = connection.execute(sa.text(
+            f"SELECT token, rebuild_required FROM {schema.STATE_TABLE} WHERE id = 1")).first()
+        return (row[0], bool(row[1])) if row else (None, False)
+
+    @staticmethod
     def _size() -> int:
         # Explicit default: the backend may outlive its plugin's declarations (tests unload it).
         return int(config.get("ckanext.ogpcatalog.search.facet_cache_size", 512) or 0)

@@ -76,14 +76,18 @@ class PostgresSolrConnection:
             translation = Translation()
             where = f"{T}.id = ANY({translation.param(list(ids))})"
         elif q is not None:
-            translation = Translation()
-            where = translation.where(_parse_or_raise(q, "AND"), rank=False)
+            translation = _translate(q, {"q.op": "AND"})
+            where = translation.where_sql  # type: ignore[attr-defined]
         else:
             raise pysolr.SolrError("delete needs an id or a query")
         _write(f"DELETE FROM {schema.INDEX_TABLE} {T} WHERE {where}", translation.params)
 
     def commit(self, **_: Any) -> None:
-        """Index changes are committed with CKAN's database transaction."""
+        """An explicit commit (``search.commit()``, ``clear_index``) commits the session.
+
+        ``add(commit=True)`` does not: index rows commit with the dataset they describe.
+        """
+        model.Session.commit()
 
     def optimize(self, **_: Any) -> None:
         pass
@@ -204,10 +208,26 @@ def _is_missing_schema(error: exc.DBAPIError) -> bool:
     return code in ("42P01", "42883", "42704")
 
 
+class IndexNotBuilt(Exception):
+    """The index had to be created anew while the portal holds datasets."""
+
+
 def _connection_error(error: Exception) -> pysolr.SolrError:
     log.error("Search index unavailable: %s", error)
+    try:
+        import flask
+        if flask.has_request_context():
+            flask.g.ogpcatalog_search_unavailable = True
+    except ImportError:  # pragma: no cover
+        pass
     # CKAN maps this message to SolrConnectionError ("Unable to connect to the search server").
     return pysolr.SolrError("Failed to connect to server: the search index is unavailable")
+
+
+def _is_query_error(error: exc.DBAPIError) -> bool:
+    """Errors caused by the values in a query (class 22, data exceptions), not by the index."""
+    code = getattr(error.orig, "pgcode", None) or ""
+    return code.startswith("22")
 
 
 def _write(sql: str, params: Any) -> None:
@@ -223,13 +243,12 @@ def _write(sql: str, params: Any) -> None:
             except exc.ProgrammingError as error:
                 if attempt == 2 or not _is_missing_schema(error):
                     raise
-                with session.begin_nested():
-                    schema.create_schema(lambda s: session.execute(sa.text(s)))
-    except exc.OperationalError as error:
-        raise _connection_error(error)
+                ensure_schema()
     except exc.DBAPIError as error:
-        log.error("Search index write failed: %s", error)
-        raise pysolr.SolrError("the search index rejected the change")
+        if _is_query_error(error):
+            log.error("Search index write rejected: %s", error.orig)
+            raise pysolr.SolrError("the search index rejected the change")
+        raise _connection_error(error)
     session.info[_SESSION_DIRTY_KEY] = True
 
 
@@ -278,27 +297,46 @@ def _read(callback):
                 if attempt == 2 or not _is_missing_schema(error):
                     raise
                 ensure_schema()
-    except exc.OperationalError as error:
+    except IndexNotBuilt as error:
         raise _connection_error(error)
     except exc.DBAPIError as error:
-        log.error("Search query failed: %s", error)
-        raise pysolr.SolrError("the search index could not run this query")
+        if _is_query_error(error):
+            log.info("Search query rejected by the database: %s", error.orig)
+            raise pysolr.SolrError("the search index could not run this query")
+        raise _connection_error(error)
+
+
+def _check_rebuilt(connection) -> None:
+    """The index was created anew while the portal held datasets: it answers again once it
+    holds every active dataset (``ckan search-index rebuild``), and not before."""
+    complete = connection.execute(sa.text(
+        f"SELECT (SELECT count(*) FROM {schema.INDEX_TABLE} WHERE state = 'active') >= "
+        "(SELECT count(*) FROM package WHERE state = 'active')")).scalar()
+    if not complete:
+        raise IndexNotBuilt("the search index was lost and must be rebuilt: "
+                            "run `ckan search-index rebuild`")
+    with model.meta.engine.begin() as writer:
+        writer.execute(sa.text(f"UPDATE {schema.STATE_TABLE} SET rebuild_required = false WHERE id = 1"))
 
 
 def _read_in_session(session, callback):
     try:
         with session.begin_nested():
             return callback(session.connection())
-    except exc.OperationalError as error:
+    except IndexNotBuilt as error:
         raise _connection_error(error)
     except exc.DBAPIError as error:
-        log.error("Search query failed: %s", error)
-        raise pysolr.SolrError("the search index could not run this query")
+        if _is_query_error(error):
+            log.info("Search query rejected by the database: %s", error.orig)
+            raise pysolr.SolrError("the search index could not run this query")
+        raise _connection_error(error)
 
 
-def ensure_schema() -> None:
+def ensure_schema() -> list[str]:
+    """Create the missing parts of the schema in a transaction of their own."""
     with model.meta.engine.begin() as connection:
-        schema.create_schema(lambda s: connection.execute(sa.text(s)))
+        return schema.create_schema(lambda s: connection.execute(sa.text(s)),
+                                    lambda s: connection.execute(sa.text(s)).scalar())
 
 
 # --------------------------------------------------------------------------------------
@@ -424,8 +462,15 @@ def _apply_min_should_match(node, mm: str | None):
     return node
 
 
+def _translate(q: str | None, params: dict[str, Any]) -> Translation:
+    try:
+        return build_where(q, params)
+    except QuerySyntaxError as error:  # raised while translating values (dates, numbers)
+        raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: {error}")
+
+
 def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
-    translation = build_where(q, params)
+    translation = _translate(q, params)
     where = translation.where_sql  # type: ignore[attr-defined]
     rows = max(_int_param(params, "rows", 10), 0)
     start = max(_int_param(params, "start", 0), 0)
@@ -447,7 +492,9 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
     page_sql = _page_statement(translation, where, order, wanted, rows, start)
 
     def run(connection):
-        token = facet_cache.current_token(connection)
+        token, rebuild_required = facet_cache.read_state(connection)
+        if rebuild_required:
+            _check_rebuilt(connection)
         summary = facet_cache.get(token, summary_sql, summary_params)
         if summary is None:
             summary = _read_summary(connection.execute(sa.text(summary_sql), summary_params),

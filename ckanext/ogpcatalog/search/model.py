@@ -42,5 +42,6 @@ search_state_table = sa.Table(
     schema.STATE_TABLE,
     tk.BaseModel.metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("token", sa.UnicodeText, nullable=False),
+    sa.Column("token", sa.UnicodeText),
+    sa.Column("rebuild_required", sa.Boolean, nullable=False),
 )

@@ -15,7 +15,12 @@ from . import backend
 @tk.blanket.cli
 class PostgresSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         backend.install()
+
+    # IMiddleware
+    def make_middleware(self, app, config: CKANConfig):
+        return backend.answer_unavailable_index_with_503(app)

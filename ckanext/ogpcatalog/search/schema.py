@@ -16,35 +16,36 @@ STATE_TABLE = "ogpcatalog_search_state"
 # A lock id shared by every process that may create the schema at the same time.
 _DDL_LOCK = 0x0C9CA7A1
 
-_STATEMENTS = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
-    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # Text-search configurations: unaccent first, then the language's stemmer.
-    """
-    DO $$
-    BEGIN
-      IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_es') THEN
-        CREATE TEXT SEARCH CONFIGURATION ogpcatalog_es (COPY = pg_catalog.spanish);
-        ALTER TEXT SEARCH CONFIGURATION ogpcatalog_es
-          ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_en') THEN
-        CREATE TEXT SEARCH CONFIGURATION ogpcatalog_en (COPY = pg_catalog.english);
-        ALTER TEXT SEARCH CONFIGURATION ogpcatalog_en
-          ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
-      END IF;
-      IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_simple') THEN
-        CREATE TEXT SEARCH CONFIGURATION ogpcatalog_simple (COPY = pg_catalog.simple);
-        ALTER TEXT SEARCH CONFIGURATION ogpcatalog_simple
-          ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, hword, hword_part, word
-          WITH unaccent, simple;
-      END IF;
-    END
-    $$
-    """,
-    # Every text is indexed in the three configurations: Spanish and English stems, and
-    # the unstemmed, unaccented word (exact words, codes, proper names).
-    """
+_EXTENSIONS = ["CREATE EXTENSION IF NOT EXISTS unaccent"]
+
+# Text-search configurations: unaccent first, then the language's stemmer.
+_TEXT_SEARCH = """
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_es') THEN
+    CREATE TEXT SEARCH CONFIGURATION ogpcatalog_es (COPY = pg_catalog.spanish);
+    ALTER TEXT SEARCH CONFIGURATION ogpcatalog_es
+      ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_en') THEN
+    CREATE TEXT SEARCH CONFIGURATION ogpcatalog_en (COPY = pg_catalog.english);
+    ALTER TEXT SEARCH CONFIGURATION ogpcatalog_en
+      ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_simple') THEN
+    CREATE TEXT SEARCH CONFIGURATION ogpcatalog_simple (COPY = pg_catalog.simple);
+    ALTER TEXT SEARCH CONFIGURATION ogpcatalog_simple
+      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, hword, hword_part, word
+      WITH unaccent, simple;
+  END IF;
+END
+$$
+"""
+
+# Every text is indexed in the three configurations: Spanish and English stems, and the
+# unstemmed, unaccented word (exact words, codes, proper names).
+_FUNCTIONS = {
+    "ogpcatalog_tsv": """
     CREATE OR REPLACE FUNCTION ogpcatalog_tsv(txt text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT to_tsvector('ogpcatalog_es'::regconfig, coalesce(txt, ''))
@@ -52,7 +53,7 @@ _STATEMENTS = [
           || to_tsvector('ogpcatalog_simple'::regconfig, coalesce(txt, ''))
     $$
     """,
-    """
+    "ogpcatalog_tsq": """
     CREATE OR REPLACE FUNCTION ogpcatalog_tsq(txt text) RETURNS tsquery
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT plainto_tsquery('ogpcatalog_es'::regconfig, txt)
@@ -60,7 +61,7 @@ _STATEMENTS = [
           || plainto_tsquery('ogpcatalog_simple'::regconfig, txt)
     $$
     """,
-    """
+    "ogpcatalog_phrase_tsq": """
     CREATE OR REPLACE FUNCTION ogpcatalog_phrase_tsq(txt text) RETURNS tsquery
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT phraseto_tsquery('ogpcatalog_es'::regconfig, txt)
@@ -68,15 +69,18 @@ _STATEMENTS = [
           || phraseto_tsquery('ogpcatalog_simple'::regconfig, txt)
     $$
     """,
-    """
+    "ogpcatalog_field_text": """
     CREATE OR REPLACE FUNCTION ogpcatalog_field_text(doc jsonb, field text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
       SELECT string_agg(v, ' ') FROM jsonb_array_elements_text(
         CASE WHEN jsonb_typeof(doc -> field) = 'array' THEN doc -> field ELSE '[]'::jsonb END) v
     $$
     """,
+}
+
+_INDEX_TABLE_DDL = [
     f"""
-    CREATE TABLE IF NOT EXISTS {INDEX_TABLE} (
+    CREATE TABLE {INDEX_TABLE} (
       id text NOT NULL,
       name text NOT NULL,
       site_id text NOT NULL,
@@ -99,24 +103,30 @@ _STATEMENTS = [
       PRIMARY KEY (site_id, id)
     )
     """,
-    f"CREATE SEQUENCE IF NOT EXISTS {INDEX_TABLE}_seq",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_id_idx ON {INDEX_TABLE} (id)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_tsv_idx ON {INDEX_TABLE} USING gin (tsv)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_doc_idx ON {INDEX_TABLE} USING gin (doc jsonb_path_ops)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_labels_idx ON {INDEX_TABLE} USING gin (permission_labels)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_modified_idx ON {INDEX_TABLE} (metadata_modified)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_created_idx ON {INDEX_TABLE} (metadata_created)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_title_idx ON {INDEX_TABLE} (title_string)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_name_idx ON {INDEX_TABLE} (name COLLATE \"C\")",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_org_idx ON {INDEX_TABLE} (organization)",
-    f"CREATE INDEX IF NOT EXISTS {INDEX_TABLE}_seq_idx ON {INDEX_TABLE} (seq)",
+    f"CREATE INDEX ON {INDEX_TABLE} (id)",
+    f"CREATE INDEX ON {INDEX_TABLE} USING gin (tsv)",
+    f"CREATE INDEX ON {INDEX_TABLE} USING gin (doc jsonb_path_ops)",
+    f"CREATE INDEX ON {INDEX_TABLE} USING gin (permission_labels)",
+    f"CREATE INDEX ON {INDEX_TABLE} (metadata_modified)",
+    f"CREATE INDEX ON {INDEX_TABLE} (metadata_created)",
+    f"CREATE INDEX ON {INDEX_TABLE} (title_string)",
+    f"CREATE INDEX ON {INDEX_TABLE} (name COLLATE \"C\")",
+    f"CREATE INDEX ON {INDEX_TABLE} (organization)",
+    f"CREATE INDEX ON {INDEX_TABLE} (seq)",
+]
+
+_STATE_TABLE_DDL = [
     f"""
-    CREATE TABLE IF NOT EXISTS {STATE_TABLE} (
+    CREATE TABLE {STATE_TABLE} (
       id integer PRIMARY KEY,
-      token text NOT NULL
+      token text,
+      rebuild_required boolean NOT NULL DEFAULT false
     )
     """,
 ]
+
+_SEQUENCE_DDL = f"CREATE SEQUENCE IF NOT EXISTS {INDEX_TABLE}_seq"
+
 
 DROP_STATEMENTS = [
     f"DROP TABLE IF EXISTS {INDEX_TABLE}",
@@ -132,11 +142,56 @@ DROP_STATEMENTS = [
 ]
 
 
-def create_schema(execute: Any) -> None:
-    """Create everything that is missing. ``execute`` runs one SQL string (no params)."""
+def missing_objects(scalar: Any) -> list[str]:
+    """Names of the schema objects that do not exist. ``scalar`` runs SQL, returns one value."""
+    missing = []
+    if not scalar("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'"):
+        missing.append("unaccent")
+    configs = scalar("SELECT count(*) FROM pg_ts_config WHERE cfgname IN "
+                     "('ogpcatalog_es', 'ogpcatalog_en', 'ogpcatalog_simple')")
+    if configs != 3:
+        missing.append("text search configurations")
+    for name in _FUNCTIONS:
+        if not scalar(f"SELECT count(*) FROM pg_proc WHERE proname = '{name}'"):
+            missing.append(name)
+    for relation in (INDEX_TABLE, STATE_TABLE, f"{INDEX_TABLE}_seq"):
+        if scalar(f"SELECT to_regclass('{relation}') IS NULL"):
+            missing.append(relation)
+    return missing
+
+
+def create_schema(execute: Any, scalar: Any) -> list[str]:
+    """Create what is missing, and only that: statements on existing objects would take
+    locks that wait for every open writer. Run it in a transaction of its own (never the
+    caller's: its locks would then last as long as that transaction).
+    """
     execute(f"SELECT pg_advisory_xact_lock({_DDL_LOCK})")
-    for statement in _STATEMENTS:
-        execute(statement)
+    missing = missing_objects(scalar)
+    if "unaccent" in missing:
+        for statement in _EXTENSIONS:
+            execute(statement)
+    if "text search configurations" in missing:
+        execute(_TEXT_SEARCH)
+    for name, statement in _FUNCTIONS.items():
+        if name in missing:
+            execute(statement)
+    if f"{INDEX_TABLE}_seq" in missing:
+        execute(_SEQUENCE_DDL)
+    if STATE_TABLE in missing:
+        for statement in _STATE_TABLE_DDL:
+            execute(statement)
+    if INDEX_TABLE in missing:
+        for statement in _INDEX_TABLE_DDL:
+            execute(statement)
+        # An index created empty for a portal that holds datasets must not answer as if
+        # the catalogue were empty (ckan/ckan#8002): searches fail until it is rebuilt.
+        execute(f"""
+            INSERT INTO {STATE_TABLE} (id, token, rebuild_required)
+            SELECT 1, NULL, EXISTS (SELECT 1 FROM package WHERE state = 'active')
+            ON CONFLICT (id) DO UPDATE SET token = NULL,
+              rebuild_required = EXCLUDED.rebuild_required
+        """)
+    return missing
 
 
 def drop_schema(execute: Any) -> None:

@@ -1,0 +1,123 @@
+"""Bad queries and an unreachable index end in CKAN's search errors, never a 500 or an empty 200."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.lib.search as search
+import ckan.model as model
+import ckan.tests.factories as factories
+
+pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db")]
+
+HOSTILE_QUERIES = [
+    'title:"unterminated',
+    "((((agua",
+    "agua AND",
+    "metadata_modified:[2020-01-01 TO",
+    "metadata_modified:[yesterday TO NOW]",
+    "{!xmlparser v='<!DOCTYPE a SYSTEM \"http://127.0.0.1/\"><a/>'}",
+    "_query_:\"{!dismax}x\"",
+    "\\",
+    "a" * 30000,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_query_gets_a_search_error_not_a_500(app, query):
+    factories.Dataset(title="Agua potable")
+
+    response = app.get("/api/3/action/package_search", query_string={"q": query}, status=None)
+
+    assert response.status_code in (400, 409), response.status_code
+    body = response.json
+    assert body["success"] is False
+    message = str(body["error"])
+    for internal in ("SELECT", "ogpcatalog_search_index", "psycopg2", "Traceback"):
+        assert internal not in message
+
+
+def test_hostile_fq_gets_a_search_error_not_a_500(app):
+    response = app.get("/api/3/action/package_search", query_string={"fq": "tags:(a OR"}, status=None)
+
+    assert response.status_code in (400, 409)
+
+
+def test_invalid_sort_is_a_400(app):
+    response = app.get("/api/3/action/package_search", query_string={"sort": "name sideways"}, status=None)
+
+    assert response.status_code == 400
+
+
+def test_sql_in_a_query_is_only_text(app):
+    factories.Dataset(name="still-here")
+
+    response = app.get("/api/3/action/package_search",
+                       query_string={"q": "name:'; DROP TABLE package; --"})
+
+    assert response.json["result"]["count"] == 0
+    assert app.get("/api/3/action/package_show", query_string={"id": "still-here"}).status_code == 200
+
+
+@pytest.mark.ckan_config("ckan.search.rows_max", "5")
+def test_rows_are_capped_at_the_configured_maximum(app):
+    for _ in range(7):
+        factories.Dataset()
+
+    response = app.get("/api/3/action/package_search", query_string={"rows": 100})
+
+    assert response.json["result"]["count"] == 7
+    assert len(response.json["result"]["results"]) == 5
+
+
+def test_hostile_query_on_the_dataset_page_is_not_a_500(app):
+    response = app.get("/dataset/", query_string={"q": 'title:"unterminated'}, status=None)
+
+    assert response.status_code in (200, 400)
+
+
+def _rename_index_table_away():
+    model.Session.remove()
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS ogpcatalog_search_index_lost"))
+        connection.execute(sa.text("ALTER TABLE ogpcatalog_search_index RENAME TO ogpcatalog_search_index_lost"))
+
+
+def test_missing_index_of_a_portal_with_datasets_is_503_not_an_empty_list(app):
+    factories.Dataset(title="Presupuesto")
+    _rename_index_table_away()
+
+    api = app.get("/api/3/action/package_search", status=None)
+    page = app.get("/dataset/", status=None)
+    home = app.get("/", status=None)
+
+    assert api.status_code == 503
+    assert api.json["success"] is False
+    assert page.status_code == 503
+    assert home.status_code == 503
+
+
+def test_rebuild_after_a_lost_index_brings_the_datasets_back(app):
+    factories.Dataset(name="presupuesto")
+    _rename_index_table_away()
+    assert app.get("/api/3/action/package_search", status=None).status_code == 503
+
+    search.rebuild()
+
+    response = app.get("/api/3/action/package_search")
+    assert [d["name"] for d in response.json["result"]["results"]] == ["presupuesto"]
+
+
+def test_index_without_read_permission_is_503(app):
+    factories.Dataset()
+    model.Session.remove()
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text("REVOKE SELECT ON ogpcatalog_search_index FROM CURRENT_USER"))
+    try:
+        response = app.get("/api/3/action/package_search", status=None)
+    finally:
+        with model.meta.engine.begin() as connection:
+            connection.execute(sa.text("GRANT SELECT ON ogpcatalog_search_index TO CURRENT_USER"))
+
+    assert response.status_code == 503
+    assert "search" in response.json["error"]["message"].lower()
