@@ -134,6 +134,9 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         for key, values in source.items():
             if key.startswith(f.COPY_TO_TEXT_PREFIXES):
                 weighted["D"].extend(values)
+    facets = sorted({f"{key}{f.FACET_SEPARATOR}{value}" for key, values in exact.items()
+                     if key not in f.NOT_FACETED and not f.is_date_field(key)
+                     for value in values if len(value) <= f.FACET_VALUE_MAX})
     now = datetime.datetime.utcnow()
     return {
         "id": doc["id"],
@@ -152,6 +155,7 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
         "text_c": " ".join(weighted["C"]),
         "text_d": " ".join(weighted["D"]),
         "doc": json.dumps(exact),
+        "facets": facets,
         "texts": json.dumps(texts),
         "stored": json.dumps(dict(stored, indexed_ts=f.solr_stored_date(now.isoformat()))),
         "data_dict": doc.get("data_dict"),
@@ -177,14 +181,14 @@ def _timestamp(value: Any) -> datetime.datetime | None:
 _UPSERT_SQL = f"""
 INSERT INTO {schema.INDEX_TABLE} AS {T} (
   id, name, site_id, state, capacity, dataset_type, organization, permission_labels,
-  metadata_created, metadata_modified, title_string, tsv, doc, texts, stored,
+  metadata_created, metadata_modified, title_string, tsv, doc, facets, texts, stored,
   data_dict, validated_data_dict, seq, indexed_at)
 VALUES (
   :id, :name, :site_id, :state, :capacity, :dataset_type, :organization, :permission_labels,
   :metadata_created, :metadata_modified, :title_string,
   setweight(ogpcatalog_tsv(:text_a), 'A') || setweight(ogpcatalog_tsv(:text_b), 'B')
     || setweight(ogpcatalog_tsv(:text_c), 'C') || setweight(ogpcatalog_tsv(:text_d), 'D'),
-  CAST(:doc AS jsonb), CAST(:texts AS jsonb), CAST(:stored AS jsonb),
+  CAST(:doc AS jsonb), :facets, CAST(:texts AS jsonb), CAST(:stored AS jsonb),
   :data_dict, :validated_data_dict, nextval('{schema.INDEX_TABLE}_seq'), now())
 ON CONFLICT (site_id, id) DO UPDATE SET
   name = EXCLUDED.name, site_id = EXCLUDED.site_id, state = EXCLUDED.state,
@@ -192,6 +196,7 @@ ON CONFLICT (site_id, id) DO UPDATE SET
   organization = EXCLUDED.organization, permission_labels = EXCLUDED.permission_labels,
   metadata_created = EXCLUDED.metadata_created, metadata_modified = EXCLUDED.metadata_modified,
   title_string = EXCLUDED.title_string, tsv = EXCLUDED.tsv, doc = EXCLUDED.doc,
+  facets = EXCLUDED.facets,
   texts = EXCLUDED.texts, stored = EXCLUDED.stored, data_dict = EXCLUDED.data_dict,
   validated_data_dict = EXCLUDED.validated_data_dict, seq = EXCLUDED.seq,
   indexed_at = EXCLUDED.indexed_at
@@ -277,22 +282,21 @@ def _forget_after_rollback(session):
 
 
 def _read(callback):
-    """Run ``callback(connection)``, creating the schema if missing.
+    """Run ``callback(connection)`` in CKAN's session, inside a savepoint so that a failed
+    read never spoils the caller's transaction; creates the schema if it is missing.
 
-    Reads see committed data on a connection of their own, as Solr does; a session with
-    index changes not yet committed reads through its own transaction, so it sees them.
+    The session's connection is reused on purpose: CKAN's engine may not pool connections,
+    and opening one per search costs more than the search. Under READ COMMITTED every
+    statement sees what is committed, plus the session's own uncommitted index changes.
     """
-    session = model.Session()
-    if session.info.get(_SESSION_DIRTY_KEY):
-        return _read_in_session(session, callback)
-    engine = model.meta.engine
-    if engine is None:
+    if model.meta.engine is None:
         raise pysolr.SolrError("Failed to connect to server: no database engine configured")
+    session = model.Session()
     try:
         for attempt in (1, 2):
             try:
-                with engine.connect() as connection:
-                    return callback(connection)
+                with session.begin_nested():
+                    return callback(session.connection())
             except exc.ProgrammingError as error:
                 if attempt == 2 or not _is_missing_schema(error):
                     raise
@@ -317,19 +321,6 @@ def _check_rebuilt(connection) -> None:
                             "run `ckan search-index rebuild`")
     with model.meta.engine.begin() as writer:
         writer.execute(sa.text(f"UPDATE {schema.STATE_TABLE} SET rebuild_required = false WHERE id = 1"))
-
-
-def _read_in_session(session, callback):
-    try:
-        with session.begin_nested():
-            return callback(session.connection())
-    except IndexNotBuilt as error:
-        raise _connection_error(error)
-    except exc.DBAPIError as error:
-        if _is_query_error(error):
-            log.info("Search query rejected by the database: %s", error.orig)
-            raise pysolr.SolrError("the search index could not run this query")
-        raise _connection_error(error)
 
 
 def ensure_schema() -> list[str]:
@@ -511,28 +502,46 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
 
 def _summary_statement(translation: Translation, where: str, facet_fields: list[str],
                        limit: int, mincount: int) -> tuple[str, dict[str, Any]]:
-    """Count and facets in one statement: (0, NULL, count), then (i, value, count) rows."""
+    """Count and facets in one statement: (0, NULL, count), then (i, value, count) rows.
+
+    Exact fields are counted in a single scan of the compact ``facets`` array (one
+    ``field<US>value`` entry per value), whatever the number of facets asked for; a facet
+    on a tokenized field (rare) is counted from its words.
+    """
     parts = [f"SELECT 0 AS facet, NULL::text AS value, count(*) AS n FROM {schema.INDEX_TABLE} {T} WHERE {where}"]
     params = dict(translation.params)
+    limit_sql = f"AND rank <= {int(limit)}" if limit >= 0 else ""
+    having = f"HAVING count(*) >= {max(int(mincount), 1)}"
+    exact = [(n, field) for n, field in enumerate(facet_fields, start=1) if not f.is_text_field(field)]
+    if exact:
+        params["facet_fields"] = [field for _, field in exact]
+        for n, field in exact:
+            params[f"facet_name{n}"] = field
+        numbers = " ".join(f"WHEN :facet_name{n} THEN {n}" for n, _ in exact)
+        parts.append(f"""
+            SELECT (CASE field {numbers} END), value, n FROM (
+              SELECT field, value, n,
+                     row_number() OVER (PARTITION BY field ORDER BY n DESC, value COLLATE "C") AS rank
+              FROM (
+                SELECT split_part(entry, E'\\x1f', 1) AS field,
+                       substr(entry, strpos(entry, E'\\x1f') + 1) AS value, count(*) AS n
+                FROM {schema.INDEX_TABLE} {T} CROSS JOIN LATERAL unnest({T}.facets) entry
+                WHERE {where} AND split_part(entry, E'\\x1f', 1) = ANY(:facet_fields)
+                GROUP BY entry {having}
+              ) counted
+            ) ranked WHERE TRUE {limit_sql}""")
     for number, field in enumerate(facet_fields, start=1):
+        if not f.is_text_field(field):
+            continue
         name = f"facet{number}"
         params[name] = field
-        if field in f.COLUMN_FIELDS:
-            value = f"{T}.{field}"
-            source = f"{schema.INDEX_TABLE} {T}"
-            extra = f" AND {T}.{field} IS NOT NULL"
-        else:
-            column = "texts" if f.is_text_field(field) else "doc"
-            value = "v"
-            source = (f"{schema.INDEX_TABLE} {T} CROSS JOIN LATERAL "
-                      f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({T}.{column} -> :{name}) = 'array' "
-                      f"THEN {T}.{column} -> :{name} ELSE '[]'::jsonb END) v")
-            extra = ""
-        limit_sql = f" LIMIT {int(limit)}" if limit >= 0 else ""
+        source = (f"{schema.INDEX_TABLE} {T} CROSS JOIN LATERAL "
+                  f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({T}.texts -> :{name}) = 'array' "
+                  f"THEN {T}.texts -> :{name} ELSE '[]'::jsonb END) v")
         parts.append(
-            f"(SELECT {number}, {value}, count(*) FROM {source} WHERE {where}{extra} "
-            f"GROUP BY {value} HAVING count(*) >= {max(int(mincount), 0)} "
-            f"ORDER BY count(*) DESC, {value} COLLATE \"C\" ASC{limit_sql})")
+            f"(SELECT {number}, v, count(*) FROM {source} WHERE {where} "
+            f"GROUP BY v {having} ORDER BY count(*) DESC, v COLLATE \"C\" ASC"
+            f"{f' LIMIT {int(limit)}' if limit >= 0 else ''})")
     return "\nUNION ALL\n".join(parts), params
 
 
@@ -549,6 +558,8 @@ def _read_summary(result, facet_fields: list[str]) -> tuple[int, dict[str, list[
 
 def _page_statement(translation: Translation, where: str, order: str, wanted: list[str],
                     rows: int, start: int) -> str:
+    """One page of results: the keys are sorted and cut first, then only those rows'
+    (wide) stored columns are read."""
     columns = [f"{T}.id", f"{T}.name"]
     everything = "*" in wanted
     if everything or "data_dict" in wanted:
@@ -557,10 +568,15 @@ def _page_statement(translation: Translation, where: str, order: str, wanted: li
         columns.append(f"{T}.validated_data_dict")
     if everything or any(w not in ("id", "name", "data_dict", "validated_data_dict", "score") for w in wanted):
         columns.append(f"{T}.stored")
-    if "score" in wanted:
-        columns.append(f"{translation.rank_expression()} AS score")
-    return (f"SELECT {', '.join(columns)} FROM {schema.INDEX_TABLE} {T} WHERE {translation.where_sql} "  # type: ignore[attr-defined]
-            f"ORDER BY {order} LIMIT {int(rows)} OFFSET {int(start)}")
+    score = f", {translation.rank_expression()} AS score" if "score" in wanted else ""
+    if score:
+        columns.append("page.score")
+    return (f"SELECT {', '.join(columns)} FROM ("
+            f"SELECT {T}.site_id, {T}.id, row_number() OVER (ORDER BY {order}) AS position{score} "
+            f"FROM {schema.INDEX_TABLE} {T} WHERE {where} ORDER BY {order} "
+            f"LIMIT {int(rows)} OFFSET {int(start)}"
+            f") page JOIN {schema.INDEX_TABLE} {T} ON {T}.site_id = page.site_id AND {T}.id = page.id "
+            f"ORDER BY page.position")
 
 
 def _result_doc(row: Any, wanted: list[str]) -> dict[str, Any]:

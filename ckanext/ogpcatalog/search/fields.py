@@ -57,6 +57,13 @@ COPY_TO_TEXT_PREFIXES = ("extras_", "res_extras_", "vocab_")
 # Fields copied into `text`: a query on them can be pre-filtered through the GIN index.
 COPIED_TO_TEXT = frozenset(f for group in COPY_TO_TEXT_WEIGHTED.values() for f in group)
 
+# Exact fields never worth counting as facets (URLs, identifiers of every dataset).
+NOT_FACETED = frozenset({"id", "index_id", "name", "site_id", "url", "res_url", "ckan_url",
+                         "download_url", "metadata_created", "metadata_modified", "indexed_ts",
+                         "permission_labels", "revision_id", "_version_"})
+FACET_VALUE_MAX = 300  # longer values are not counted as facet values
+FACET_SEPARATOR = "\x1f"
+
 FIELD_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 

@@ -30,6 +30,7 @@ search_index_table = sa.Table(
     sa.Column("title_string", sa.UnicodeText),
     sa.Column("tsv", postgresql.TSVECTOR, nullable=False),
     sa.Column("doc", postgresql.JSONB, nullable=False),
+    sa.Column("facets", postgresql.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("texts", postgresql.JSONB, nullable=False),
     sa.Column("stored", postgresql.JSONB, nullable=False),
     sa.Column("data_dict", sa.UnicodeText),

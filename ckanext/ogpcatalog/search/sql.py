@@ -294,7 +294,10 @@ def order_by(sort: str | None, translation: Translation) -> str:
         else:
             source = "texts" if f.is_text_field(field) else "doc"
             expression = f'({T}.{source} -> {translation.param(field)} ->> 0) COLLATE "C"'
-        keys.append(f"{expression} {direction} NULLS LAST")
+        # Missing values sort last, as Solr's sortMissingLast; dates are never missing on
+        # datasets, and their natural order lets the btree index serve the sort.
+        nulls = "" if field in f.DATE_COLUMNS else " NULLS LAST"
+        keys.append(f"{expression} {direction}{nulls}")
     # Ties keep index order, as Lucene's document order does.
     keys.append(f"{T}.seq ASC")
     return ", ".join(keys)
