@@ -33,11 +33,15 @@ class Report:
     def __init__(self, as_json: bool):
         self.as_json = as_json
         self.stream = sys.stderr if as_json else sys.stdout
+        self._last: tuple[str, int] | None = None
 
     def line(self, text: str = "") -> None:
         print(text, file=self.stream, flush=True)
 
     def progress(self, label: str, done: int, total: int) -> None:
+        if self._last == (label, done):
+            return
+        self._last = (label, done)
         width = 30
         filled = int(width * done / total) if total else width
         self.stream.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")

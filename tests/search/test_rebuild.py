@@ -71,3 +71,41 @@ def test_rebuild_only_missing_adds_what_is_missing():
     search.rebuild(only_missing=True)
 
     assert len(snapshot()) == 3
+
+
+def test_parallel_in_place_rebuild_matches_ckan_rebuild(app):
+    from ckanext.ogpcatalog.search.rebuild import rebuild_index
+
+    make_portal()
+    search.rebuild(clear=True)
+    expected = snapshot()
+
+    result = rebuild_index(app.flask_app, workers=2, batch=1)
+
+    assert result["indexed"] == 3 and result["failed"] == 0
+    assert snapshot() == expected
+
+
+def test_in_place_rebuild_sweeps_rows_of_purged_datasets(app):
+    from ckanext.ogpcatalog.search.rebuild import rebuild_index
+
+    make_portal()
+    model.Session.execute(sa.text(
+        "INSERT INTO ogpcatalog_search_index (id, name, site_id, state, tsv, doc, texts, stored, seq) "
+        "SELECT 'ghost', 'ghost', site_id, 'active', tsv, doc, texts, stored, seq + 1000 "
+        "FROM ogpcatalog_search_index LIMIT 1"))
+    model.Session.commit()
+
+    result = rebuild_index(app.flask_app, workers=1)
+
+    assert result["swept"] == 1
+    assert "ghost" not in [row[0] for row in snapshot()]
+
+
+def test_rebuild_command_reports_counts(cli):
+    make_portal()
+
+    result = cli.invoke(ckan_command, ["ogpcatalog-search", "rebuild", "--workers", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert "3 of 3 datasets indexed" in result.output

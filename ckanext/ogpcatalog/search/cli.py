@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import click
 
+import ckan.plugins.toolkit as tk
+
 __all__ = ["search_group"]
 
 
@@ -13,8 +15,49 @@ def search_group():
 
 @search_group.command("init")
 def init_schema():
-    """Create the search index tables, functions and text configurations."""
+    """Create the search index tables, functions and text configurations that are missing."""
     from .connection import ensure_schema
-    ensure_schema()
-    click.secho("Search index schema ready.", fg="green")
+    created = ensure_schema()
+    click.echo(tk._("Created: {}").format(", ".join(created)) if created else tk._("Nothing to create."))
+    click.secho(tk._("Search index schema ready."), fg="green")
 
+
+@search_group.command("rebuild")
+@click.option("--workers", default=2, show_default=True, help="Worker processes.")
+@click.option("--batch", default=200, show_default=True, help="Datasets per committed batch.")
+def rebuild(workers: int, batch: int):
+    """Re-index every dataset in place, in parallel, with a progress bar.
+
+    Safe to interrupt (Ctrl-C): every dataset keeps either its new index row or its
+    previous one, and the catalogue never appears empty.
+    """
+    from .rebuild import rebuild_index
+
+    app = click.get_current_context().meta["flask_app"]
+    bar = None
+    shown = 0
+
+    def progress(done: int, total: int):
+        nonlocal bar, shown
+        if bar is None:
+            bar = click.progressbar(length=total, label=tk._("Indexing datasets"), show_pos=True)
+            bar.__enter__()
+        bar.update(done - shown)
+        shown = done
+
+    try:
+        result = rebuild_index(app, workers=workers, batch=batch, progress=progress)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+        tk.error_shout(tk._("Interrupted: datasets not reached keep their previous index rows. "
+                            "Run the command again to finish."))
+        raise click.Abort()
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    click.echo(tk._("{indexed} of {datasets} datasets indexed in {seconds} s "
+                    "({datasets_per_second}/s, {workers} workers); {swept} stale rows removed.")
+               .format(**result))
+    if result["failed"]:
+        tk.error_shout(tk._("{failed} datasets could not be indexed: see the log.").format(**result))
+        raise click.Abort()
