@@ -1,0 +1,45 @@
+"""`ckan ogpcatalog ...`: the extension's commands for portal admins."""
+from __future__ import annotations
+
+import click
+
+__all__ = ["ogpcatalog"]
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.ogpcatalog.demo import loader as demo_loader
+
+
+@click.group(short_help="ckanext-ogpcatalog commands")
+def ogpcatalog():
+    """Commands of the ckanext-ogpcatalog extension."""
+
+
+@ogpcatalog.group(short_help="Demo content of a national portal")
+def demo():
+    """Demo content: institutions, themes and datasets of a national portal."""
+
+
+@demo.command("load")
+def demo_load():
+    """Create the demo content that is missing.
+
+    Objects are matched by name and existing ones are kept as they are, so running the
+    command again is fast, creates no duplicates and never overwrites changes.
+    """
+    try:
+        objects = demo_loader.read_content()
+        with click.progressbar(
+            length=len(objects), label="Loading demo content", item_show_func=lambda n: n
+        ) as bar:
+            counts = demo_loader.load_demo(
+                demo_loader.site_user_context(),
+                objects,
+                progress=lambda obj, _outcome: bar.update(1, obj.name),
+            )
+    except demo_loader.DemoContentError as error:
+        tk.error_shout(error)
+        raise click.Abort()
+    for kind, count in counts.items():
+        click.echo(f"{kind}: {count['created']} created, {count['kept']} kept")
+

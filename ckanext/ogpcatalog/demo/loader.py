@@ -1,0 +1,173 @@
+"""Load the demo content into the portal through CKAN's actions.
+
+Every `*.yaml` file in this directory maps a kind (`organizations`, `groups`, `datasets`) to a
+list of dicts as the kind's `*_create` action takes them; later content (procurement datasets,
+commitments, harvest sources) goes into more files of the same shape. `tags` and `groups` may
+list plain names.
+
+Re-running is idempotent by name: an object whose name already exists on the portal, in any
+state, is left exactly as it is and counted as "kept". A re-run therefore creates no
+duplicates and never overwrites or restores what users changed or deleted since the last
+load; to get an object's original content back, purge it and load again.
+
+Each object is created by one action call, which is one transaction: an interrupted load
+leaves whole objects behind, and the next run creates the rest.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+CONTENT_DIR = Path(__file__).resolve().parent
+
+Outcome = Literal["created", "kept"]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of demo object: its section in the YAML files and the actions that load it."""
+
+    key: str
+    show: str
+    create: str
+    # Names are unique per CKAN table: organizations and groups share the `group` table.
+    namespace: str
+    # Extra parameters that keep the existence check cheap (no counts, users, search).
+    show_options: tuple[tuple[str, Any], ...] = ()
+
+
+_GROUP_SHOW_OPTIONS = (
+    ("include_dataset_count", False),
+    ("include_datasets", False),
+    ("include_users", False),
+    ("include_groups", False),
+    ("include_extras", False),
+    ("include_followers", False),
+)
+
+# In load order: datasets refer to organizations and groups by name.
+KINDS: tuple[Kind, ...] = (
+    Kind("organizations", "organization_show", "organization_create", "group",
+         _GROUP_SHOW_OPTIONS),
+    Kind("groups", "group_show", "group_create", "group", _GROUP_SHOW_OPTIONS),
+    Kind("datasets", "package_show", "package_create", "package"),
+)
+
+
+@dataclass(frozen=True)
+class DemoObject:
+    kind: Kind
+    data: dict[str, Any]
+    source: str
+
+    @property
+    def name(self) -> str:
+        return self.data["name"]
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.kind.key} {self.name!r}"
+
+
+class DemoContentError(Exception):
+    """The demo content cannot be read, or the portal refused one of its objects."""
+
+
+def site_user_context() -> Context:
+    """An action context that acts as the site user, which may create anything."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": True}
+
+
+def read_content(directory: Path = CONTENT_DIR) -> list[DemoObject]:
+    """Every object of every YAML file in `directory`, in load order.
+
+    :raises DemoContentError: a file is not valid YAML, has an unknown section, an object
+        without a name, or a name used twice.
+    """
+    kinds = {kind.key: kind for kind in KINDS}
+    found: dict[str, list[DemoObject]] = {kind.key: [] for kind in KINDS}
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise DemoContentError(f"{path.name}: {error}") from error
+        if not isinstance(content, dict):
+            raise DemoContentError(f"{path.name}: expected sections {', '.join(kinds)}")
+        for key, items in content.items():
+            if key not in kinds:
+                raise DemoContentError(f"{path.name}: unknown section {key!r}")
+            for item in items or []:
+                if not isinstance(item, dict) or not item.get("name"):
+                    raise DemoContentError(f"{path.name}: {key}: an entry without a name")
+                found[key].append(DemoObject(kinds[key], item, path.name))
+
+    objects = [obj for kind in KINDS for obj in found[kind.key]]
+    seen: dict[tuple[str, str], DemoObject] = {}
+    for obj in objects:
+        first = seen.setdefault((obj.kind.namespace, obj.name), obj)
+        if first is not obj:
+            raise DemoContentError(f"{obj}: name already used by {first}")
+    return objects
+
+
+def load_demo(
+    context: Context,
+    objects: Iterable[DemoObject] | None = None,
+    progress: Callable[[DemoObject, Outcome], None] | None = None,
+) -> dict[str, dict[Outcome, int]]:
+    """Create the demo objects that do not exist yet; keep those that do.
+
+    :param context: the context to act in, usually `site_user_context()`
+    :param objects: what to load; by default everything `read_content()` finds
+    :param progress: called after each object with the object and its outcome
+    :returns: per kind, the number of objects created and kept,
+        e.g. ``{"datasets": {"created": 38, "kept": 0}, ...}``
+    :raises DemoContentError: the portal refused an object (its ValidationError);
+        the objects loaded before it stay.
+    """
+    counts: dict[str, dict[Outcome, int]] = {
+        kind.key: {"created": 0, "kept": 0} for kind in KINDS
+    }
+    for obj in read_content() if objects is None else objects:
+        outcome = load_object(context, obj)
+        counts[obj.kind.key][outcome] += 1
+        if progress:
+            progress(obj, outcome)
+    return counts
+
+
+def load_object(context: Context, obj: DemoObject) -> Outcome:
+    """Create `obj` unless an object of its kind with its name exists (in any state)."""
+    if _exists(context, obj):
+        return "kept"
+    try:
+        tk.get_action(obj.kind.create)(dict(context), _action_data(obj))
+    except tk.ValidationError as error:
+        raise DemoContentError(f"{obj}: {error.error_summary}") from error
+    return "created"
+
+
+def _exists(context: Context, obj: DemoObject) -> bool:
+    # Actions add to the context they get: each call gets its own copy.
+    data_dict = {"id": obj.name, **dict(obj.kind.show_options)}
+    try:
+        tk.get_action(obj.kind.show)(dict(context), data_dict)
+    except tk.ObjectNotFound:
+        return False
+    return True
+
+
+def _action_data(obj: DemoObject) -> dict[str, Any]:
+    data = copy.deepcopy(obj.data)
+    for key in ("tags", "groups"):
+        if key in data:
+            data[key] = [{"name": item} if isinstance(item, str) else item for item in data[key]]
+    return data
