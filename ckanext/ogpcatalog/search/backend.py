@@ -48,10 +48,12 @@ def check_schema(schema_file: str | None = None) -> bool:
     if model.meta.engine is None:
         return True
     try:
-        ensure_schema()
+        created = ensure_schema()
     except exc.SQLAlchemyError as error:
         log.warning("PostgreSQL search index not ready yet: %s", error)
         return False
+    if created:
+        log.warning("Search index schema: created %s", ", ".join(created))
     return True
 
 

@@ -209,8 +209,9 @@ ON CONFLICT (site_id, id) DO UPDATE SET
 
 def _is_missing_schema(error: exc.DBAPIError) -> bool:
     code = getattr(error.orig, "pgcode", None)
-    # undefined_table, undefined_function, undefined_object (text search configuration)
-    return code in ("42P01", "42883", "42704")
+    # undefined_table, undefined_column (a table of an older version), undefined_function,
+    # undefined_object (text search configuration)
+    return code in ("42P01", "42703", "42883", "42704")
 
 
 class IndexNotBuilt(Exception):

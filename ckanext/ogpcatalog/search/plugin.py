@@ -15,11 +15,16 @@ from . import backend
 @tk.blanket.cli
 class PostgresSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         backend.install()
+
+    # IConfigurable
+    def configure(self, config: CKANConfig):
+        backend.check_schema()
 
     # IMiddleware
     def make_middleware(self, app, config: CKANConfig):

@@ -13,6 +13,10 @@ from typing import Any
 INDEX_TABLE = "ogpcatalog_search_index"
 STATE_TABLE = "ogpcatalog_search_state"
 
+# Bump when the tables change. The index is derived data: tables of another version are
+# dropped and recreated, and the index is marked for a rebuild if the portal has datasets.
+SCHEMA_VERSION = "ogpcatalog_search schema 4"
+
 # A lock id shared by every process that may create the schema at the same time.
 _DDL_LOCK = 0x0C9CA7A1
 
@@ -130,19 +134,13 @@ _STATE_TABLE_DDL = [
 
 _SEQUENCE_DDL = f"CREATE SEQUENCE IF NOT EXISTS {INDEX_TABLE}_seq"
 
-
-DROP_STATEMENTS = [
-    f"DROP TABLE IF EXISTS {INDEX_TABLE}",
-    f"DROP TABLE IF EXISTS {STATE_TABLE}",
-    f"DROP SEQUENCE IF EXISTS {INDEX_TABLE}_seq",
-    "DROP FUNCTION IF EXISTS ogpcatalog_field_text(jsonb, text)",
-    "DROP FUNCTION IF EXISTS ogpcatalog_phrase_tsq(text)",
-    "DROP FUNCTION IF EXISTS ogpcatalog_tsq(text)",
-    "DROP FUNCTION IF EXISTS ogpcatalog_tsv(text)",
-    "DROP TEXT SEARCH CONFIGURATION IF EXISTS ogpcatalog_es",
-    "DROP TEXT SEARCH CONFIGURATION IF EXISTS ogpcatalog_en",
-    "DROP TEXT SEARCH CONFIGURATION IF EXISTS ogpcatalog_simple",
-]
+_COLUMNS = {
+    INDEX_TABLE: ("id", "name", "site_id", "state", "capacity", "dataset_type", "organization",
+                  "permission_labels", "metadata_created", "metadata_modified", "title_string",
+                  "tsv", "doc", "facets", "texts", "stored", "data_dict", "validated_data_dict",
+                  "seq", "indexed_at"),
+    STATE_TABLE: ("id", "token", "rebuild_required"),
+}
 
 
 def missing_objects(scalar: Any) -> list[str]:
@@ -160,6 +158,12 @@ def missing_objects(scalar: Any) -> list[str]:
     for relation in (INDEX_TABLE, STATE_TABLE, f"{INDEX_TABLE}_seq"):
         if scalar(f"SELECT to_regclass('{relation}') IS NULL"):
             missing.append(relation)
+        elif relation != f"{INDEX_TABLE}_seq" and (
+                scalar(f"SELECT obj_description('{relation}'::regclass, 'pg_class')") != SCHEMA_VERSION
+                or scalar(f"SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute "
+                          f"WHERE attrelid = '{relation}'::regclass AND attnum > 0 AND NOT attisdropped")
+                != ",".join(sorted(_COLUMNS[relation]))):
+            missing.append(f"outdated {relation}")
     return missing
 
 
@@ -180,23 +184,23 @@ def create_schema(execute: Any, scalar: Any) -> list[str]:
             execute(statement)
     if f"{INDEX_TABLE}_seq" in missing:
         execute(_SEQUENCE_DDL)
-    if STATE_TABLE in missing:
-        for statement in _STATE_TABLE_DDL:
-            execute(statement)
-    if INDEX_TABLE in missing:
-        for statement in _INDEX_TABLE_DDL:
-            execute(statement)
+    for table, ddl in ((STATE_TABLE, _STATE_TABLE_DDL), (INDEX_TABLE, _INDEX_TABLE_DDL)):
+        if f"outdated {table}" in missing:
+            execute(f"DROP TABLE {table}")
+        if table in missing or f"outdated {table}" in missing:
+            for statement in ddl:
+                execute(statement)
+            execute(f"COMMENT ON TABLE {table} IS '{SCHEMA_VERSION}'")
+    if INDEX_TABLE in missing or f"outdated {INDEX_TABLE}" in missing:
         # An index created empty for a portal that holds datasets must not answer as if
         # the catalogue were empty (ckan/ckan#8002): searches fail until it is rebuilt.
+        has_datasets = bool(
+            scalar("SELECT to_regclass('package') IS NOT NULL")  # false before `ckan db init`
+            and scalar("SELECT EXISTS (SELECT 1 FROM package WHERE state = 'active')"))
         execute(f"""
             INSERT INTO {STATE_TABLE} (id, token, rebuild_required)
-            SELECT 1, NULL, EXISTS (SELECT 1 FROM package WHERE state = 'active')
+            VALUES (1, NULL, {'true' if has_datasets else 'false'})
             ON CONFLICT (id) DO UPDATE SET token = NULL,
               rebuild_required = EXCLUDED.rebuild_required
         """)
     return missing
-
-
-def drop_schema(execute: Any) -> None:
-    for statement in DROP_STATEMENTS:
-        execute(statement)
