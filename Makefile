@@ -1,5 +1,5 @@
 # ckanext-ogpcatalog: the two commands of the project are `make run` and `make test`.
-# Settings come from the environment (or `make VAR=value`); docs/running.md documents them.
+# Settings come from the environment (or `make VAR=value`); README.md documents them.
 # The work is done by scripts/*.sh, which read the same variables.
 
 STATE_DIR ?= /var/lib/ogpcatalog
@@ -34,7 +34,7 @@ help:
 	@echo "make test-setup  only prepare the virtualenv, PostgreSQL, Redis and the test database"
 	@echo "make e2e         end-to-end tests against the running portal"
 	@echo "make i18n        extract, update and compile the es/en catalogues in i18n/"
-	@echo "Settings: STATE_DIR PORT PGPORT REDIS_PORT (and more: docs/running.md)"
+	@echo "Settings: STATE_DIR PORT PGPORT REDIS_PORT (and more: README.md)"
 
 run:
 	@bash scripts/stack.sh run

@@ -1,7 +1,7 @@
 # Shared settings and helpers of scripts/stack.sh, test.sh and i18n.sh (sourced, not run).
 # shellcheck shell=bash disable=SC2034  # the settings are used by the scripts that source this
 #
-# Every setting comes from the environment with the default documented in docs/running.md.
+# Every setting comes from the environment with the default documented in README.md.
 # The Makefile exports the same names with the same defaults.
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The portal's local stack: system packages, virtualenv, PostgreSQL, Redis, CKAN, workers, web.
 #
-#   scripts/stack.sh run         everything `make run` does (see docs/running.md)
+#   scripts/stack.sh run         everything `make run` does (see README.md)
 #   scripts/stack.sh test-setup  what `make test` needs: venv, PostgreSQL, Redis, test database
 #   scripts/stack.sh venv        system packages and the virtualenv only (make i18n)
 #   scripts/stack.sh stop        stop every process started from $STATE_DIR, by pid
@@ -274,6 +274,15 @@ step_test_migrate() {
     note "$TEST_DB migrated"
 }
 
+# ============================================================================== search index
+step_search_index() {
+    # Creates or upgrades the PostgreSQL search index; re-indexes when it is new or outdated
+    # while the portal holds datasets (searches answer 503 until then).
+    ckan_cli ogpcatalog-search init --rebuild-if-needed ||
+        die "the search index could not be prepared" "read the log; then: ckan -c $CKAN_INI ogpcatalog-search rebuild"
+    note "ready"
+}
+
 # ================================================================================== sysadmin
 step_sysadmin() {
     local pwfile="$STATE_DIR/sysadmin.password" is_sysadmin password
@@ -360,8 +369,8 @@ start_supervised() { # start_supervised NAME [--every N] -- COMMAND...
 step_workers() {
     stop_groups "${SUPERVISED[@]}"
     start_supervised jobs-worker -- "$VENV/bin/ckan" -c "$CKAN_INI" jobs worker
-    start_supervised harvest-gather -- "$VENV/bin/python" "$ROOT/scripts/harvest_consumer.py" -c "$CKAN_INI" gather
-    start_supervised harvest-fetch -- "$VENV/bin/python" "$ROOT/scripts/harvest_consumer.py" -c "$CKAN_INI" fetch
+    start_supervised harvest-gather -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest-consumer gather
+    start_supervised harvest-fetch -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest-consumer fetch
     start_supervised harvest-scheduler --every "$HARVEST_INTERVAL" -- "$VENV/bin/ckan" -c "$CKAN_INI" harvester run
     note "${SUPERVISED[*]}"
 }
@@ -447,7 +456,7 @@ cmd_run() {
     ensure_dirs
     lock_state
     say "ckanext-ogpcatalog portal: STATE_DIR=$STATE_DIR PORT=$PORT PGPORT=$PGPORT REDIS_PORT=$REDIS_PORT"
-    steps_begin 15
+    steps_begin 16
     step "Checking system packages" step_packages
     step "Preparing the virtualenv ($VENV)" step_venv
     step "Creating the PostgreSQL cluster" step_pg_cluster
@@ -456,6 +465,7 @@ cmd_run() {
     step "Creating the database" step_databases "$DB_NAME"
     step "Writing the CKAN config" step_config
     step "Migrating the database" step_migrate
+    step "Checking the search index" step_search_index
     step "Creating the sysadmin" step_sysadmin
     step "Loading the demo content" step_demo
     step "Starting background workers" step_workers
@@ -464,7 +474,7 @@ cmd_run() {
     step "Waiting for the portal" step_wait_portal
     step "Checking the workers" step_check_workers
     step "Checking the sysadmin's API token" step_token
-    local password="(unchanged; see docs/running.md to reset it)"
+    local password="(unchanged; see README.md to reset it)"
     [[ -s $STATE_DIR/sysadmin.password ]] && password="$(cat "$STATE_DIR/sysadmin.password")"
     cat <<EOF
 

@@ -32,8 +32,8 @@ EXPECTED_SERVICES = (
 CKAN_SERVICES = ("ckan", "worker", "harvest-gather", "harvest-fetch", "scheduler")
 CKAN_COMMANDS = {
     "worker": ["ckan", "jobs", "worker"],
-    "harvest-gather": ["ckan", "harvester", "gather-consumer"],
-    "harvest-fetch": ["ckan", "harvester", "fetch-consumer"],
+    "harvest-gather": ["ckan", "ogpcatalog", "harvest-consumer", "gather"],
+    "harvest-fetch": ["ckan", "ogpcatalog", "harvest-consumer", "fetch"],
 }
 HARVEST_CONSUMERS = ("harvest-gather", "harvest-fetch")
 SCALABLE_SERVICES = ("ckan", "worker", "harvest-gather", "harvest-fetch")

@@ -58,19 +58,13 @@ def test_portal_and_tests_enable_the_same_plugins_with_search_first():
     assert portal == tests
 
 
-def _load_harvest_consumer_module():
-    spec = importlib.util.spec_from_file_location("harvest_consumer", SCRIPTS / "harvest_consumer.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_harvest_consumer_waits_on_an_idle_queue_longer_than_redis_default_timeout(monkeypatch):
     from ckanext.harvest import queue
 
     # Undo the module patch after the test.
     monkeypatch.setattr(queue, "get_connection_redis", queue.get_connection_redis)
-    _load_harvest_consumer_module().patch_harvest_redis_connection()
+    from ckanext.ogpcatalog.harvest_queue import patch_harvest_redis_connection
+    patch_harvest_redis_connection()
 
     client = queue.get_connection_redis()
     assert client.connection_pool.connection_kwargs["socket_timeout"] is None

@@ -43,3 +43,14 @@ def demo_load():
     for kind, count in counts.items():
         click.echo(f"{kind}: {count['created']} created, {count['kept']} kept")
 
+
+@ogpcatalog.command("harvest-consumer")
+@click.argument("queue", type=click.Choice(["gather", "fetch"]))
+def harvest_consumer(queue: str):
+    """Run a harvest queue consumer that keeps waiting on an idle queue.
+
+    The same consumer as `ckan harvester gather-consumer` / `fetch-consumer`, whose Redis
+    connection would otherwise time out after 5 idle seconds (redis-py 8).
+    """
+    from ckanext.ogpcatalog.harvest_queue import run_consumer
+    run_consumer(queue)

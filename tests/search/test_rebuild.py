@@ -109,3 +109,18 @@ def test_rebuild_command_reports_counts(cli):
 
     assert result.exit_code == 0, result.output
     assert "3 of 3 datasets indexed" in result.output
+
+
+def test_init_rebuilds_an_index_that_was_lost(cli):
+    make_portal()
+    before = snapshot()
+    model.Session.remove()
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE ogpcatalog_search_index"))
+
+    refused = cli.invoke(ckan_command, ["ogpcatalog-search", "init"])
+    result = cli.invoke(ckan_command, ["ogpcatalog-search", "init", "--rebuild-if-needed"])
+
+    assert refused.exit_code != 0
+    assert result.exit_code == 0, result.output
+    assert snapshot() == before

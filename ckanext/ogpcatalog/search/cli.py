@@ -14,12 +14,20 @@ def search_group():
 
 
 @search_group.command("init")
-def init_schema():
-    """Create the search index tables, functions and text configurations that are missing."""
-    from .connection import ensure_schema
+@click.option("--rebuild-if-needed", is_flag=True,
+              help="Re-index every dataset if the index is new or outdated while the portal holds datasets.")
+@click.pass_context
+def init_schema(ctx: click.Context, rebuild_if_needed: bool):
+    """Create (or upgrade) the search index tables, functions and text configurations."""
+    from .connection import ensure_schema, rebuild_required
     created = ensure_schema()
     click.echo(tk._("Created: {}").format(", ".join(created)) if created else tk._("Nothing to create."))
-    click.secho(tk._("Search index schema ready."), fg="green")
+    if rebuild_required():
+        if not rebuild_if_needed:
+            tk.error_shout(tk._("The search index must be rebuilt: ckan ogpcatalog-search rebuild"))
+            raise click.Abort()
+        ctx.invoke(rebuild)
+    click.secho(tk._("Search index ready."), fg="green")
 
 
 @search_group.command("rebuild")

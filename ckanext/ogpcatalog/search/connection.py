@@ -324,6 +324,19 @@ def _check_rebuilt(connection) -> None:
         writer.execute(sa.text(f"UPDATE {schema.STATE_TABLE} SET rebuild_required = false WHERE id = 1"))
 
 
+def rebuild_required() -> bool:
+    """Whether the index was created anew while the portal held datasets, and not rebuilt."""
+    with model.meta.engine.connect() as connection:
+        _token, required = facet_cache.read_state(connection)
+        if not required:
+            return False
+        try:
+            _check_rebuilt(connection)
+        except IndexNotBuilt:
+            return True
+        return False
+
+
 def ensure_schema() -> list[str]:
     """Create the missing parts of the schema in a transaction of their own."""
     with model.meta.engine.begin() as connection:
