@@ -19,6 +19,7 @@ Targets (issue 2): action/floor <= 2 for every shape; naive/action >= 20.
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -263,12 +264,23 @@ def main() -> int:
     report = common.Report(args.json)
     sizes = [int(s) for s in (args.sizes or ("1000" if args.quick else "20000,100000")).split(",")]
     repeat = args.repeat or (5 if args.quick else 15)
-    database = "ckan_ogp_bench_quick" if args.quick else "ckan_ogp_bench"
-    app = common.start_ckan(args.ini, database, "ogpcatalog_search")
     figures = {"benchmark": "search", "quick": args.quick, "repeat": repeat, "sizes": []}
-    flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app.apps["flask_app"]._wsgi_app
-    with flask_app.test_request_context():
+    if len(sizes) > 1:
+        # One process and one database per portal size: each is generated and indexed once.
         for size in sorted(sizes):
+            command = [sys.executable, __file__, "--json", "--sizes", str(size), "--repeat", str(repeat),
+                       "--ini", args.ini] + (["--rebuild"] if args.rebuild else [])
+            child = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+            if child.returncode != 0:
+                report.line(f"the {size}-dataset run failed")
+                return child.returncode
+            figures["sizes"].extend(json.loads(child.stdout)["sizes"])
+    else:
+        size = sizes[0]
+        database = "ckan_ogp_bench_quick" if args.quick else f"ckan_ogp_bench_{size}"
+        app = common.start_ckan(args.ini, database, "ogpcatalog_search")
+        flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app.apps["flask_app"]._wsgi_app
+        with flask_app.test_request_context():
             report.line(f"\n== {size} datasets ==")
             figures["sizes"].append(measure_size(report, size, repeat, args.ini))
     worst = max(r["ratio_action_to_floor"] for s in figures["sizes"] for r in s["shapes"].values())

@@ -94,6 +94,7 @@ def test_missing_index_of_a_portal_with_datasets_is_503_not_an_empty_list(app):
     assert api.status_code == 503
     assert api.json["success"] is False
     assert page.status_code == 503
+    assert "El índice de búsqueda no está disponible" in page.body  # Spanish by default
     assert home.status_code == 503
 
 

@@ -192,3 +192,13 @@ def test_rolled_back_package_create_leaves_no_index_row():
     ).scalar()
     assert count == 0
     assert search(q="name:never-committed")["count"] == 0
+
+
+def test_relevance_puts_title_matches_before_description_matches():
+    factories.Dataset(name="in-notes", title="Registro", notes="Incluye datos de vacunación")
+    factories.Dataset(name="in-title", title="Vacunación por provincia", notes="Cifras oficiales")
+    factories.Dataset(name="in-tags", title="Cobertura", tags=[{"name": "vacunación"}])
+
+    result = search(q="vacunacion")
+
+    assert [d["name"] for d in result["results"]] == ["in-title", "in-tags", "in-notes"]

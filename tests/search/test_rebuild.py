@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db")]
 # Everything but the bookkeeping of when and in which order rows were written.
 SNAPSHOT_SQL = """
 SELECT id, name, site_id, state, capacity, dataset_type, organization, permission_labels,
-       metadata_created, metadata_modified, title_string, tsv::text, doc, texts,
+       metadata_created, metadata_modified, title_string, tsv::text, rank_tsv::text, doc, facets, texts,
        stored - 'indexed_ts', data_dict, validated_data_dict
 FROM ogpcatalog_search_index ORDER BY id
 """
@@ -91,8 +91,8 @@ def test_in_place_rebuild_sweeps_rows_of_purged_datasets(app):
 
     make_portal()
     model.Session.execute(sa.text(
-        "INSERT INTO ogpcatalog_search_index (id, name, site_id, state, tsv, doc, texts, stored, seq) "
-        "SELECT 'ghost', 'ghost', site_id, 'active', tsv, doc, texts, stored, seq + 1000 "
+        "INSERT INTO ogpcatalog_search_index (id, name, site_id, state, tsv, rank_tsv, doc, texts, stored, seq) "
+        "SELECT 'ghost', 'ghost', site_id, 'active', tsv, rank_tsv, doc, texts, stored, seq + 1000 "
         "FROM ogpcatalog_search_index LIMIT 1"))
     model.Session.commit()
 

@@ -85,6 +85,8 @@ def answer_unavailable_index_with_503(app):
     The status keeps caches, crawlers and harvesters from storing an empty catalogue.
     """
     import flask
+    from werkzeug.exceptions import InternalServerError
+
     from ckan.lib import base
     from ckan.lib.search.common import SolrConnectionError
 
@@ -105,7 +107,15 @@ def answer_unavailable_index_with_503(app):
             response.headers["Retry-After"] = "60"
         return response
 
+    def internal_error(error):
+        # /dataset catches the connection error and aborts with a generic 500 page.
+        if flask.g.get("ogpcatalog_search_unavailable"):
+            return unavailable(error)
+        return ckan_internal_error(error) if ckan_internal_error else error
+
     if hasattr(app, "register_error_handler"):
+        ckan_internal_error = app.error_handler_spec.get(None, {}).get(500, {}).get(InternalServerError)
         app.register_error_handler(SolrConnectionError, unavailable)
+        app.register_error_handler(InternalServerError, internal_error)
         app.after_request(after_request)
     return app

@@ -178,25 +178,28 @@ def _timestamp(value: Any) -> datetime.datetime | None:
     return parsed.replace(tzinfo=datetime.timezone.utc) if parsed else None
 
 
+# `rank_tsv` holds the boosted fields only (name and title A; tags, groups, organization B),
+# as CKAN's `qf` weighs them: ranking reads it, never the large `tsv`.
 _UPSERT_SQL = f"""
 INSERT INTO {schema.INDEX_TABLE} AS {T} (
   id, name, site_id, state, capacity, dataset_type, organization, permission_labels,
-  metadata_created, metadata_modified, title_string, tsv, doc, facets, texts, stored,
+  metadata_created, metadata_modified, title_string, tsv, rank_tsv, doc, facets, texts, stored,
   data_dict, validated_data_dict, seq, indexed_at)
-VALUES (
+SELECT
   :id, :name, :site_id, :state, :capacity, :dataset_type, :organization, :permission_labels,
   :metadata_created, :metadata_modified, :title_string,
-  setweight(ogpcatalog_tsv(:text_a), 'A') || setweight(ogpcatalog_tsv(:text_b), 'B')
-    || setweight(ogpcatalog_tsv(:text_c), 'C') || setweight(ogpcatalog_tsv(:text_d), 'D'),
+  boosted.words || setweight(ogpcatalog_tsv(:text_c), 'C') || setweight(ogpcatalog_tsv(:text_d), 'D'),
+  boosted.words,
   CAST(:doc AS jsonb), :facets, CAST(:texts AS jsonb), CAST(:stored AS jsonb),
-  :data_dict, :validated_data_dict, nextval('{schema.INDEX_TABLE}_seq'), now())
+  :data_dict, :validated_data_dict, nextval('{schema.INDEX_TABLE}_seq'), now()
+FROM (SELECT setweight(ogpcatalog_tsv(:text_a), 'A') || setweight(ogpcatalog_tsv(:text_b), 'B') AS words) boosted
 ON CONFLICT (site_id, id) DO UPDATE SET
   name = EXCLUDED.name, site_id = EXCLUDED.site_id, state = EXCLUDED.state,
   capacity = EXCLUDED.capacity, dataset_type = EXCLUDED.dataset_type,
   organization = EXCLUDED.organization, permission_labels = EXCLUDED.permission_labels,
   metadata_created = EXCLUDED.metadata_created, metadata_modified = EXCLUDED.metadata_modified,
-  title_string = EXCLUDED.title_string, tsv = EXCLUDED.tsv, doc = EXCLUDED.doc,
-  facets = EXCLUDED.facets,
+  title_string = EXCLUDED.title_string, tsv = EXCLUDED.tsv, rank_tsv = EXCLUDED.rank_tsv,
+  doc = EXCLUDED.doc, facets = EXCLUDED.facets,
   texts = EXCLUDED.texts, stored = EXCLUDED.stored, data_dict = EXCLUDED.data_dict,
   validated_data_dict = EXCLUDED.validated_data_dict, seq = EXCLUDED.seq,
   indexed_at = EXCLUDED.indexed_at

@@ -29,6 +29,7 @@ search_index_table = sa.Table(
     sa.Column("metadata_modified", sa.DateTime(timezone=True)),
     sa.Column("title_string", sa.UnicodeText),
     sa.Column("tsv", postgresql.TSVECTOR, nullable=False),
+    sa.Column("rank_tsv", postgresql.TSVECTOR, nullable=False),
     sa.Column("doc", postgresql.JSONB, nullable=False),
     sa.Column("facets", postgresql.ARRAY(sa.UnicodeText), nullable=False),
     sa.Column("texts", postgresql.JSONB, nullable=False),

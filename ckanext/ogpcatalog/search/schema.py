@@ -15,7 +15,7 @@ STATE_TABLE = "ogpcatalog_search_state"
 
 # Bump when the tables change. The index is derived data: tables of another version are
 # dropped and recreated, and the index is marked for a rebuild if the portal has datasets.
-SCHEMA_VERSION = "ogpcatalog_search schema 4"
+SCHEMA_VERSION = "ogpcatalog_search schema 5"
 
 # A lock id shared by every process that may create the schema at the same time.
 _DDL_LOCK = 0x0C9CA7A1
@@ -99,6 +99,7 @@ _INDEX_TABLE_DDL = [
       metadata_modified timestamptz,
       title_string text COLLATE "C",
       tsv tsvector COMPRESSION lz4 NOT NULL,
+      rank_tsv tsvector NOT NULL,
       doc jsonb COMPRESSION lz4 NOT NULL,
       facets text[] NOT NULL DEFAULT '{{}}',
       texts jsonb COMPRESSION lz4 NOT NULL,
@@ -137,7 +138,7 @@ _SEQUENCE_DDL = f"CREATE SEQUENCE IF NOT EXISTS {INDEX_TABLE}_seq"
 _COLUMNS = {
     INDEX_TABLE: ("id", "name", "site_id", "state", "capacity", "dataset_type", "organization",
                   "permission_labels", "metadata_created", "metadata_modified", "title_string",
-                  "tsv", "doc", "facets", "texts", "stored", "data_dict", "validated_data_dict",
+                  "tsv", "rank_tsv", "doc", "facets", "texts", "stored", "data_dict", "validated_data_dict",
                   "seq", "indexed_at"),
     STATE_TABLE: ("id", "token", "rebuild_required"),
 }

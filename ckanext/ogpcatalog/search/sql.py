@@ -249,7 +249,9 @@ class Translation:
     def rank_expression(self) -> str:
         if not self.rank_queries:
             return "0::real"
-        return f"ts_rank({T}.tsv, {' || '.join(dict.fromkeys(self.rank_queries))})"
+        # Every result matches the catalogue-wide `text`; what ranks it is a match in the
+        # boosted fields (name, title; tags, groups, organization), as with CKAN's `qf`.
+        return f"ts_rank({T}.rank_tsv, {' || '.join(dict.fromkeys(self.rank_queries))})"
 
 
 def _is_number(value: str | None) -> bool:
