@@ -10,13 +10,6 @@ from ckan.tests.helpers import call_action
 from ckanext.ogpcatalog.demo import loader
 
 
-@pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        migrate_db_for(plugin)
-
-
 @pytest.fixture(scope="module")
 def content() -> dict[str, list[dict]]:
     objects = loader.read_content()

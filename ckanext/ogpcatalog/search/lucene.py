@@ -239,18 +239,8 @@ class _Parser:
         if self.at_end():
             raise QuerySyntaxError("missing term at end of query")
         ch = self.peek()
-        if ch == "(":
-            self.pos += 1
-            node = self.parse_sequence(field, depth + 1, ")")
-            self.skip_suffixes()
-            return node
-        if ch == '"':
-            text = self.read_phrase()
-            self.skip_suffixes()
-            return Term(field, text, phrase=True)
-        if ch in "[{":
-            node = self.parse_range(field)
-            self.skip_suffixes()
+        node = self._group_phrase_or_range(field, depth)
+        if node is not None:
             return node
         if ch in ")]}:^~":
             raise QuerySyntaxError(f"unexpected '{ch}' at position {self.pos + 1}")
@@ -274,26 +264,30 @@ class _Parser:
                 if value_text == "\x00":
                     return MatchAll()
                 raise QuerySyntaxError("only *:* is supported with a wildcard field")
-            if self.peek() == "(":
-                self.pos += 1
-                node = self.parse_sequence(name, depth + 1, ")")
-                self.skip_suffixes()
-                return node
-            return self.parse_clause_value(name)
+            return self.parse_clause_value(name, depth)
         if not text:
             raise QuerySyntaxError(f"unexpected character at position {self.pos + 1}")
         self.skip_suffixes()
         return self._term(field, text, wildcard)
 
-    def parse_clause_value(self, field: str) -> Node:
+    def _group_phrase_or_range(self, field: str | None, depth: int) -> Node | None:
+        """``(...)``, ``"..."`` or ``[a TO b]`` at the cursor, with its suffixes; else None."""
         ch = self.peek()
-        if ch == '"':
-            text = self.read_phrase()
-            self.skip_suffixes()
-            return Term(field, text, phrase=True)
-        if ch in "[{":
+        if ch == "(":
+            self.pos += 1
+            node: Node = self.parse_sequence(field, depth + 1, ")")
+        elif ch == '"':
+            node = Term(field, self.read_phrase(), phrase=True)
+        elif ch in "[{":
             node = self.parse_range(field)
-            self.skip_suffixes()
+        else:
+            return None
+        self.skip_suffixes()
+        return node
+
+    def parse_clause_value(self, field: str, depth: int) -> Node:
+        node = self._group_phrase_or_range(field, depth)
+        if node is not None:
             return node
         text, wildcard = self.read_bare()
         if not text:
