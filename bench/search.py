@@ -97,7 +97,8 @@ def floor_statements(q, params) -> list[tuple[str, dict]]:
     page_sql = c._page_statement(translation, where, s.order_by(params.get("sort"), translation),
                                  wanted, int(params.get("rows", 10)), int(params.get("start", 0)))
     dialect = postgresql.psycopg2.dialect()
-    compiled = []
+    # The same planner setting the backend uses for full-text conditions (connection.py).
+    compiled = [("SET enable_seqscan = " + ("off" if translation.uses_full_text else "on"), {})]
     for statement, values in ((summary_sql, summary_params), (page_sql, translation.params)):
         text = str(sa.text(statement).compile(dialect=dialect))
         compiled.append((text, values))
@@ -108,7 +109,9 @@ def run_raw(raw_connection, statements) -> None:
     with raw_connection.cursor() as cursor:
         for text, values in statements:
             cursor.execute(text, values)
-            cursor.fetchall()
+            if cursor.description is not None:
+                cursor.fetchall()
+    raw_connection.rollback()
 
 
 # -- the naive shape -----------------------------------------------------------------------
@@ -168,6 +171,7 @@ def run_naive(raw_connection, statement_and_params) -> None:
         for part in statement.split("; "):
             cursor.execute(part, params)
             cursor.fetchall()
+    raw_connection.rollback()
 
 
 # -- main ----------------------------------------------------------------------------------

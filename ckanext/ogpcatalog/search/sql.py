@@ -31,6 +31,7 @@ class Translation:
         self.rank_queries: list[str] = []
         self.default_field = default_field
         self.query_fields = query_fields  # dismax `qf`, without boosts
+        self.uses_full_text = False  # a condition on the `tsv` GIN index was written
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -136,6 +137,7 @@ class Translation:
             return None
         if rank:
             self.rank_queries.append(tsq)
+        self.uses_full_text = True
         return f"{T}.tsv @@ {tsq}"
 
     def _lexeme_pattern(self, term: Term) -> str:
@@ -157,6 +159,7 @@ class Translation:
         if f.is_copied_to_text(field):
             if rank:
                 self.rank_queries.append(tsq)
+            self.uses_full_text = True
             return f"({T}.tsv @@ {tsq} AND {own})"
         return own
 
