@@ -135,8 +135,7 @@ def document_row(doc: dict[str, Any]) -> dict[str, Any]:
             if key.startswith(f.COPY_TO_TEXT_PREFIXES):
                 weighted["D"].extend(values)
     facets = sorted({f"{key}{f.FACET_SEPARATOR}{value}" for key, values in exact.items()
-                     if key not in f.NOT_FACETED and not f.is_date_field(key)
-                     for value in values if len(value) <= f.FACET_VALUE_MAX})
+                     for value in values if f.is_faceted(key, value)})
     now = datetime.datetime.utcnow()
     return {
         "id": doc["id"],

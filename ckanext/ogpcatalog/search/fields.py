@@ -64,6 +64,11 @@ NOT_FACETED = frozenset({"id", "index_id", "name", "site_id", "url", "res_url", 
 FACET_VALUE_MAX = 300  # longer values are not counted as facet values
 FACET_SEPARATOR = "\x1f"
 
+def is_faceted(field: str, value: str) -> bool:
+    """Whether ``field:value`` has its entry in the index's ``facets`` column."""
+    return field not in NOT_FACETED and not is_date_field(field) and len(value) <= FACET_VALUE_MAX
+
+
 FIELD_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 
 

@@ -123,6 +123,12 @@ _INDEX_TABLE_DDL = [
     f"CREATE INDEX ON {INDEX_TABLE} (seq)",
 ]
 
+# Exact-field filters (tags:x, res_format:CSV ...) match `facets` entries: an exact GIN
+# lookup with no recheck, instead of a lossy jsonb_path_ops match rechecked on `doc`.
+FACETS_INDEX = f"{INDEX_TABLE}_facets_idx"
+_FACETS_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS {FACETS_INDEX} ON {INDEX_TABLE} USING gin (facets) WITH (fastupdate = off)"
+_INDEX_TABLE_DDL.append(_FACETS_INDEX_DDL)
+
 _STATE_TABLE_DDL = [
     f"""
     CREATE TABLE {STATE_TABLE} (
@@ -156,6 +162,9 @@ def missing_objects(scalar: Any) -> list[str]:
     for name in _FUNCTIONS:
         if not scalar(f"SELECT count(*) FROM pg_proc WHERE proname = '{name}'"):
             missing.append(name)
+    if (scalar(f"SELECT to_regclass('{INDEX_TABLE}') IS NOT NULL")
+            and scalar(f"SELECT to_regclass('{FACETS_INDEX}') IS NULL")):
+        missing.append(FACETS_INDEX)
     for relation in (INDEX_TABLE, STATE_TABLE, f"{INDEX_TABLE}_seq"):
         if scalar(f"SELECT to_regclass('{relation}') IS NULL"):
             missing.append(relation)
@@ -185,6 +194,8 @@ def create_schema(execute: Any, scalar: Any) -> list[str]:
             execute(statement)
     if f"{INDEX_TABLE}_seq" in missing:
         execute(_SEQUENCE_DDL)
+    if FACETS_INDEX in missing and f"outdated {INDEX_TABLE}" not in missing:
+        execute(_FACETS_INDEX_DDL)  # added to tables of this version built before it existed
     for table, ddl in ((STATE_TABLE, _STATE_TABLE_DDL), (INDEX_TABLE, _INDEX_TABLE_DDL)):
         if f"outdated {table}" in missing:
             execute(f"DROP TABLE {table}")

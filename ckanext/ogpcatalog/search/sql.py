@@ -176,6 +176,9 @@ class Translation:
             return f"{T}.{field} = {self.param(term.text)}"
         if field == "permission_labels":
             return f"{T}.permission_labels && CAST({self.param([term.text])} AS text[])"
+        if f.is_faceted(field, term.text):
+            entry = f"{field}{f.FACET_SEPARATOR}{term.text}"
+            return f"{T}.facets @> CAST({self.param([entry])} AS text[])"
         return f"{T}.doc @> {self.jsonb({field: [term.text]})}"
 
     # -- ranges ------------------------------------------------------------------------
