@@ -54,21 +54,31 @@ class Report:
             print(json.dumps(figures, indent=2, default=str))
 
 
+def _psql_admin(sql: str) -> subprocess.CompletedProcess:
+    """Run SQL as PostgreSQL's superuser the way `make run` does: the `postgres` OS user on
+    the Unix socket (peer authentication); as another user, over TCP as `postgres`."""
+    port = os.environ.get("PGPORT", "55432")
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", "psql", "-X", "-h",
+                   os.environ.get("PG_SOCKET_DIR", "/tmp"), "-p", port, "-d", "postgres", "-Atc", sql]
+    else:
+        command = ["psql", "-X", "-h", os.environ.get("PGHOST", "127.0.0.1"), "-p", port,
+                   "-U", "postgres", "-d", "postgres", "-Atc", sql]
+    return subprocess.run(command, capture_output=True, text=True)
+
+
 def database_url(name: str) -> str:
     """A database of the benchmark's own on the project's PostgreSQL (created if missing)."""
     port = os.environ.get("PGPORT", "55432")
-    host = os.environ.get("PGHOST", "127.0.0.1")
-    exists = subprocess.run(
-        ["psql", "-h", host, "-p", port, "-U", "postgres", "-Atc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
-        capture_output=True, text=True)
+    exists = _psql_admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'")
     if exists.returncode != 0:
-        raise SystemExit(f"cannot reach PostgreSQL on {host}:{port} as postgres: {exists.stderr.strip()}\n"
+        raise SystemExit(f"cannot reach PostgreSQL on port {port}: {exists.stderr.strip()}\n"
                          "Start the project's servers first (make run, or make test).")
     if exists.stdout.strip() != "1":
-        subprocess.run(["psql", "-h", host, "-p", port, "-U", "postgres", "-qc",
-                        f"CREATE DATABASE {name} OWNER ckan_default"], check=True)
-    return f"postgresql://ckan_default:ckan@{host}:{port}/{name}"
+        created = _psql_admin(f"CREATE DATABASE {name} OWNER ckan_default")
+        if created.returncode != 0:
+            raise SystemExit(f"cannot create the database {name}: {created.stderr.strip()}")
+    return f"postgresql://ckan_default:ckan@127.0.0.1:{port}/{name}"
 
 
 def start_ckan(ini: str, database: str, plugins: str):
