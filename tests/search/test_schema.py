@@ -28,7 +28,7 @@ def test_ensure_schema_creates_nothing_when_everything_exists():
 
 def test_index_table_of_an_older_version_is_replaced_and_marked_for_rebuild(app):
     factories.Dataset(name="kept")
-    _execute(f"COMMENT ON TABLE {schema.INDEX_TABLE} IS 'ogpcatalog_search schema 0'")
+    _execute(f"COMMENT ON TABLE {schema.INDEX_TABLE} IS 'ogpcatalog_search schema {schema.SCHEMA_VERSION - 1}'")
 
     created = ensure_schema()
 
@@ -55,3 +55,12 @@ def test_declared_tables_match_the_ddl():
 
     assert sorted(c.name for c in tables.search_index_table.columns) == sorted(schema._COLUMNS[schema.INDEX_TABLE])
     assert sorted(c.name for c in tables.search_state_table.columns) == sorted(schema._COLUMNS[schema.STATE_TABLE])
+
+
+def test_tables_of_a_newer_version_are_left_alone_by_older_code():
+    _execute(f"COMMENT ON TABLE {schema.INDEX_TABLE} IS 'ogpcatalog_search schema {schema.SCHEMA_VERSION + 1}'")
+
+    created = ensure_schema()
+
+    assert created == []  # a process of older code fails until restarted; it never downgrades
+    _execute(f"COMMENT ON TABLE {schema.INDEX_TABLE} IS 'ogpcatalog_search schema {schema.SCHEMA_VERSION}'")

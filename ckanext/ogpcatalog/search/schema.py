@@ -13,9 +13,12 @@ from typing import Any
 INDEX_TABLE = "ogpcatalog_search_index"
 STATE_TABLE = "ogpcatalog_search_state"
 
-# Bump when the tables change. The index is derived data: tables of another version are
+# Bump when the tables change. The index is derived data: tables of an older version are
 # dropped and recreated, and the index is marked for a rebuild if the portal has datasets.
-SCHEMA_VERSION = "ogpcatalog_search schema 5"
+# Upgrades only go forward: a process of older code never touches newer tables (it fails
+# until restarted), so processes of two versions cannot undo each other's upgrade.
+SCHEMA_VERSION = 5
+_VERSION_COMMENT = "ogpcatalog_search schema {}"
 
 # A lock id shared by every process that may create the schema at the same time.
 _DDL_LOCK = 0x0C9CA7A1
@@ -168,13 +171,21 @@ def missing_objects(scalar: Any) -> list[str]:
     for relation in (INDEX_TABLE, STATE_TABLE, f"{INDEX_TABLE}_seq"):
         if scalar(f"SELECT to_regclass('{relation}') IS NULL"):
             missing.append(relation)
-        elif relation != f"{INDEX_TABLE}_seq" and (
-                scalar(f"SELECT obj_description('{relation}'::regclass, 'pg_class')") != SCHEMA_VERSION
-                or scalar(f"SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute "
-                          f"WHERE attrelid = '{relation}'::regclass AND attnum > 0 AND NOT attisdropped")
-                != ",".join(sorted(_COLUMNS[relation]))):
-            missing.append(f"outdated {relation}")
+        elif relation != f"{INDEX_TABLE}_seq":
+            version = _version_of(scalar(f"SELECT obj_description('{relation}'::regclass, 'pg_class')"))
+            columns = scalar(f"SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute "
+                             f"WHERE attrelid = '{relation}'::regclass AND attnum > 0 AND NOT attisdropped")
+            if version < SCHEMA_VERSION or (
+                    version == SCHEMA_VERSION and columns != ",".join(sorted(_COLUMNS[relation]))):
+                missing.append(f"outdated {relation}")
     return missing
+
+
+def _version_of(comment: str | None) -> int:
+    try:
+        return int((comment or "").rsplit(" ", 1)[-1])
+    except ValueError:
+        return 0
 
 
 def create_schema(execute: Any, scalar: Any) -> list[str]:
@@ -202,7 +213,7 @@ def create_schema(execute: Any, scalar: Any) -> list[str]:
         if table in missing or f"outdated {table}" in missing:
             for statement in ddl:
                 execute(statement)
-            execute(f"COMMENT ON TABLE {table} IS '{SCHEMA_VERSION}'")
+            execute(f"COMMENT ON TABLE {table} IS '{_VERSION_COMMENT.format(SCHEMA_VERSION)}'")
     if INDEX_TABLE in missing or f"outdated {INDEX_TABLE}" in missing:
         # An index created empty for a portal that holds datasets must not answer as if
         # the catalogue were empty (ckan/ckan#8002): searches fail until it is rebuilt.
