@@ -18,6 +18,7 @@ Targets (issue 2): action/floor <= 2 for every shape; naive/action >= 20.
 """
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -225,13 +226,14 @@ def measure_size(report, size: int, repeat: int, ini: str) -> dict:
             first = package_search(dict(context), dict(request))
         statements = floor_statements(*recorder.requests[-1])
         facet_cache.clear()
-        action = common.summary(common.timings(lambda: package_search(dict(context), dict(request)), repeat))
+        search_once = functools.partial(lambda r: package_search(dict(context), dict(r)), request)
+        action = common.summary(common.timings(search_once, repeat))
         config["ckanext.ogpcatalog.search.facet_cache_size"] = 0
-        action_cold = common.summary(common.timings(lambda: package_search(dict(context), dict(request)), repeat))
+        action_cold = common.summary(common.timings(search_once, repeat))
         config["ckanext.ogpcatalog.search.facet_cache_size"] = 512
-        floor = common.summary(common.timings(lambda: run_raw(raw, statements), repeat))
-        naive_statement = naive_sql(shape)
-        naive = common.summary(common.timings(lambda: run_naive(raw, naive_statement), max(3, repeat // 3)))
+        floor = common.summary(common.timings(functools.partial(run_raw, raw, statements), repeat))
+        naive = common.summary(common.timings(functools.partial(run_naive, raw, naive_sql(shape)),
+                                              max(3, repeat // 3)))
         results[name] = {
             "count": first["count"],
             "action": action, "action_cold": action_cold, "floor": floor, "naive": naive,

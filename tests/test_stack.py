@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import configparser
-import importlib.util
 import os
 import re
 import signal
