@@ -51,6 +51,7 @@ setup(
             "assets/**/*",
             "public/**/*",
             "demo/*.yaml",
+            "codelists/*.yaml",
             "search/*.sql",
             "migration/*/*.ini",
             "migration/*/*.mako",

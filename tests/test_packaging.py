@@ -35,6 +35,7 @@ def test_wheel_ships_config_declarations_and_data_files(wheel):
 
     assert "ckanext/ogpcatalog/search/config_declaration.yaml" in names
     assert any(n.startswith("ckanext/ogpcatalog/demo/") and n.endswith(".yaml") for n in names)
+    assert "ckanext/ogpcatalog/codelists/ocds-method.yaml" in names
 
 
 def test_installed_wheel_points_ckan_at_its_own_catalogues(wheel, tmp_path):
