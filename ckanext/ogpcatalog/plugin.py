@@ -18,6 +18,7 @@ def i18n_directory() -> str:
 
 
 @tk.blanket.cli
+@tk.blanket.validators
 class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
