@@ -119,7 +119,6 @@ def test_every_message_of_the_extension_has_a_spanish_translation():
 @pytest.mark.usefixtures("with_plugins")
 def test_validation_message_is_in_spanish_for_a_spanish_request(app):
     from ckan.lib.i18n import set_lang
-    import flask
 
     with app.flask_app.test_request_context("/es/"):
         set_lang("es")
