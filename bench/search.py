@@ -27,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import sqlalchemy as sa  # noqa: E402
+
 import common  # noqa: E402
 import portal_data  # noqa: E402
 
@@ -83,7 +85,6 @@ class StatementRecorder:
 
 def floor_statements(q, params) -> list[tuple[str, dict]]:
     """The SQL the backend runs for one request, compiled for the raw DBAPI connection."""
-    import sqlalchemy as sa
     from sqlalchemy.dialects import postgresql
     from ckanext.ogpcatalog.search import connection as c
     from ckanext.ogpcatalog.search import sql as s
@@ -210,7 +211,6 @@ def measure_size(report, size: int, repeat: int, ini: str) -> dict:
         report.line(f"  CKAN's search-index rebuild (1 process), {sample} datasets: "
                     f"{sample / elapsed:.0f} datasets/s")
     model.Session.remove()
-    import sqlalchemy as sa
     with engine.connect() as connection:  # what autovacuum does after a bulk load
         connection.execution_options(isolation_level="AUTOCOMMIT")
         for table in ("ogpcatalog_search_index", "package", "resource", "package_tag", "member"):
@@ -254,7 +254,6 @@ def measure_size(report, size: int, repeat: int, ini: str) -> dict:
 
 
 def _indexed_count(engine) -> int:
-    import sqlalchemy as sa
     with engine.connect() as connection:
         if not connection.execute(sa.text("SELECT to_regclass('ogpcatalog_search_index') IS NOT NULL")).scalar():
             return 0

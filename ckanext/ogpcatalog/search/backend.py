@@ -67,13 +67,6 @@ def install() -> None:
     log.info("Search: PostgreSQL backend installed")
 
 
-def uninstall() -> None:
-    for module, name in _TARGETS:
-        original = _ORIGINALS.pop(f"{module.__name__}.{name}", None)
-        if original is not None:
-            setattr(module, name, original)
-
-
 def is_installed() -> bool:
     return ckan_search_query.make_connection is make_connection
 

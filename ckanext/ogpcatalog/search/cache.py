@@ -30,11 +30,6 @@ class FacetCache:
         self.misses = 0
 
     @staticmethod
-    def current_token(connection) -> str | None:
-        return connection.execute(
-            sa.text(f"SELECT token FROM {schema.STATE_TABLE} WHERE id = 1")).scalar()
-
-    @staticmethod
     def read_state(connection) -> tuple[str | None, bool]:
         """(change token, whether the index must be rebuilt before it can answer)."""
         row = connection.execute(sa.text(

@@ -25,14 +25,15 @@ from sqlalchemy import event, exc
 import ckan.model as model
 from ckan.common import config
 from ckan.lib.search.common import solr_datetime_decoder
+from ckan.lib.search.query import _parse_local_params
 
 from . import fields as f
 from . import model as _tables  # noqa: F401  (registers the tables with CKAN)
 from . import schema
 from .cache import facet_cache
-from ckan.lib.search.query import _parse_local_params
-
-from .lucene import MatchAll, QuerySyntaxError, parse, parse_with_operators
+from .lucene import (
+    MUST, MUST_NOT, SHOULD, Bool, MatchAll, QuerySyntaxError, parse, parse_with_operators,
+)
 from .sql import T, SortError, Translation, order_by, parse_min_should_match
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,6 @@ class PostgresSolrConnection:
         ``add(commit=True)`` does not: index rows commit with the dataset they describe.
         """
         model.Session.commit()
-
-    def optimize(self, **_: Any) -> None:
-        pass
 
     # -- reads ---------------------------------------------------------------------------
     def search(self, q: str | None = None, **params: Any) -> SearchResults:
@@ -257,6 +255,11 @@ def _write(sql: str, params: Any) -> None:
             log.error("Search index write rejected: %s", error.orig)
             raise pysolr.SolrError("the search index rejected the change")
         raise _connection_error(error)
+    mark_changed(session)
+
+
+def mark_changed(session) -> None:
+    """The session changed the index: a new change token commits with it (see below)."""
     session.info[_SESSION_DIRTY_KEY] = True
 
 
@@ -399,7 +402,6 @@ def _split_local_params(text: str) -> tuple[dict[str, str], str] | None:
 def _local_params_query(options: dict[str, str], body: str, default_operator: str,
                         translation: Translation):
     """The query parsers that local parameters may name: lucene, bool, dismax/edismax."""
-    from .lucene import MUST, MUST_NOT, SHOULD, Bool
     kind = options.get("type", "lucene")
     if kind == "lucene":
         if options.get("df"):
@@ -461,7 +463,6 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
 
 
 def _apply_min_should_match(node, mm: str | None):
-    from .lucene import SHOULD, Bool
     if isinstance(node, Bool):
         optional = sum(1 for occur, _ in node.clauses if occur == SHOULD)
         required = parse_min_should_match(mm or "100%", optional)

@@ -24,6 +24,7 @@ import ckan.model as model
 from ckan.common import config
 
 from . import schema
+from .connection import mark_changed
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,8 @@ def sweep_stale_rows(ids: list[str]) -> int:
     result = model.Session.execute(
         sa.text(f"DELETE FROM {schema.INDEX_TABLE} WHERE site_id = :site AND NOT (id = ANY(:ids))"),
         {"site": config.get("ckan.site_id"), "ids": ids})
-    model.Session.execute(sa.text(
-        f"INSERT INTO {schema.STATE_TABLE} (id, token, rebuild_required) VALUES (1, md5(random()::text), false) "
-        "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token, rebuild_required = false"))
+    model.Session.execute(sa.text(f"UPDATE {schema.STATE_TABLE} SET rebuild_required = false"))
+    mark_changed(model.Session)  # the commit renews the change token
     model.Session.commit()
     return result.rowcount
 
