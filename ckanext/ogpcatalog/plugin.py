@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.ogpcatalog.api_language import ApiLanguageMiddleware
+from ckanext.ogpcatalog.fields import facets, index
 
 
 def i18n_directory() -> str:
@@ -18,14 +22,24 @@ def i18n_directory() -> str:
 
 
 @tk.blanket.cli
+@tk.blanket.helpers
 @tk.blanket.validators
 class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         tk.add_template_directory(config, "templates")
+
+    # IMiddleware
+    def make_middleware(self, app, config):
+        # Around CKAN's own I18nMiddleware (the Flask app's wsgi_app), inside the app object.
+        app.wsgi_app = ApiLanguageMiddleware(app.wsgi_app)
+        return app
 
     # ITranslation
     def i18n_directory(self) -> str:
@@ -33,3 +47,17 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def i18n_domain(self) -> str:
         return "ckanext-ogpcatalog"
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return index.index_fields(pkg_dict, index.institution_extras)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
+        return facets.label_facet_items(search_results)
+
+    # IFacets
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return facets.add_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return facets.add_organization_facets(facets_dict)

@@ -4,6 +4,7 @@
 # then runs the container's command:
 #   - ckan.plugins from CKAN__PLUGINS (the base image's prerun.py does this for the web
 #     container only, and too late for `ckan db upgrade` there);
+#   - the metadata schemas (ckanext-scheming reads them when it loads, before `envvars`);
 #   - SECRET_KEY and the secrets derived from it from CKAN_SECRET_KEY, so that every web
 #     replica and worker signs sessions, CSRF tokens and API tokens alike (the base image
 #     would generate a different random key in each container).
@@ -23,6 +24,10 @@ esac
 
 ckan config-tool "$CKAN_INI" \
     "ckan.plugins = ${CKAN__PLUGINS}" \
+    "scheming.dataset_schemas = ckanext.ogpcatalog.schemas:dataset.yaml ckanext.ogpcatalog.schemas:procurement.yaml ckanext.ogpcatalog.schemas:commitment.yaml" \
+    "scheming.group_schemas = ckanext.ogpcatalog.schemas:action_plan.yaml" \
+    "scheming.organization_schemas = ckanext.ogpcatalog.schemas:institution.yaml" \
+    "scheming.presets = ckanext.scheming:presets.json ckanext.ogpcatalog.schemas:presets.yaml" \
     "SECRET_KEY = ${CKAN_SECRET_KEY}" \
     "WTF_CSRF_SECRET_KEY = ${CKAN_SECRET_KEY}" \
     "api_token.jwt.encode.secret = string:${CKAN_SECRET_KEY}" \

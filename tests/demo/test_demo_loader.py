@@ -54,6 +54,30 @@ def test_every_dataset_has_a_default_licence_tags_and_resources(content):
             assert resource["format"], resource["url"]
 
 
+def test_the_action_plan_has_ten_commitments_with_milestones_and_demo_evidence(content):
+    plans = [g for g in content["groups"] if g.get("type") == "action-plan"]
+    commitments = [d for d in content["datasets"] if d.get("type") == "commitment"]
+    datasets = {d["name"] for d in content["datasets"] if d.get("type") != "commitment"}
+
+    assert [p["name"] for p in plans] == ["ecuador-2019-2022"]
+    assert sorted(c["ogp_id"] for c in commitments) == [f"EC{n:04d}" for n in range(1, 11)]
+    for commitment in commitments:
+        assert commitment["action_plan"] == "ecuador-2019-2022"
+        assert 2 <= len(commitment["milestones"]) <= 4, commitment["name"]
+        evidence = {e for m in commitment["milestones"] for e in m.get("evidence_datasets", [])}
+        assert evidence and evidence <= datasets, commitment["name"]
+
+
+def test_commitments_load_after_the_datasets_they_name_as_evidence(tmp_path):
+    (tmp_path / "a.yaml").write_text(
+        "datasets:\n  - {name: compromiso, type: commitment}\n  - {name: conjunto}\n")
+    (tmp_path / "b.yaml").write_text("datasets:\n  - {name: otro-conjunto}\n")
+
+    names = [obj.name for obj in loader.read_content(tmp_path)]
+
+    assert names == ["conjunto", "otro-conjunto", "compromiso"]
+
+
 def test_read_content_rejects_a_name_used_twice(tmp_path):
     (tmp_path / "a.yaml").write_text("organizations:\n  - name: mef\n    title: A\n")
     (tmp_path / "b.yaml").write_text("groups:\n  - name: mef\n    title: B\n")
@@ -72,7 +96,9 @@ def test_read_content_rejects_an_unknown_section(tmp_path):
 
 def test_load_creates_the_institutions_themes_and_datasets(loaded, content):
     assert set(call_action("organization_list")) == {o["name"] for o in content["organizations"]}
-    assert set(call_action("group_list")) == {g["name"] for g in content["groups"]}
+    for group_type in ("group", "action-plan"):
+        assert set(call_action("group_list", type=group_type)) == {
+            g["name"] for g in content["groups"] if g.get("type", "group") == group_type}
     assert _search()["count"] == len(content["datasets"])
     assert loaded == {
         kind: {"created": len(items), "kept": 0} for kind, items in content.items()
@@ -90,6 +116,15 @@ def test_loaded_dataset_keeps_resources_tags_groups_and_institution():
 
 
 @pytest.mark.usefixtures("loaded")
+def test_loaded_action_plan_lists_its_ten_commitments():
+    found = call_action("package_search", fq='action_plan:"ecuador-2019-2022"', rows=20)
+    assert sorted(d["ogp_id"] for d in found["results"]) == [f"EC{n:04d}" for n in range(1, 11)]
+    evidenced = call_action("package_search", rows=0,
+                            fq='milestones_evidence_datasets:"procesos-contratacion-publica-2024"')
+    assert evidenced["count"] == 1
+
+
+@pytest.mark.usefixtures("loaded")
 def test_private_demo_datasets_are_hidden_from_anonymous_search(content):
     private = [d["name"] for d in content["datasets"] if d.get("private")]
     assert private
@@ -102,7 +137,9 @@ def test_demo_datasets_are_faceted_by_institution_and_theme(content):
     facets = _search(**{"facet.field": ["organization", "groups"], "facet.limit": -1})
     by_org = Counter(d["owner_org"] for d in content["datasets"])
     assert facets["facets"]["organization"] == dict(by_org)
-    by_group = Counter(g for d in content["datasets"] for g in d["groups"])
+    # A commitment is also listed in its action plan.
+    by_group = Counter(g for d in content["datasets"]
+                       for g in d["groups"] + ([d["action_plan"]] if d.get("action_plan") else []))
     assert facets["facets"]["groups"] == dict(by_group)
 
 

@@ -3,7 +3,8 @@
 Every `*.yaml` file in this directory maps a kind (`organizations`, `groups`, `datasets`) to a
 list of dicts as the kind's `*_create` action takes them; later content (procurement datasets,
 commitments, harvest sources) goes into more files of the same shape. `tags` and `groups` may
-list plain names.
+list plain names. Files load in name order, kind by kind (organizations, groups, datasets);
+datasets of type `commitment` load last, as their milestones name other datasets as evidence.
 
 Re-running is idempotent by name: an object whose name already exists on the portal, in any
 state, is left exactly as it is and counted as "kept". A re-run therefore creates no
@@ -109,7 +110,9 @@ def read_content(directory: Path = CONTENT_DIR) -> list[DemoObject]:
                     raise DemoContentError(f"{path.name}: {key}: an entry without a name")
                 found[key].append(DemoObject(kinds[key], item, path.name))
 
-    objects = [obj for kind in KINDS for obj in found[kind.key]]
+    # Commitments name other datasets as their evidence: they load after every other dataset.
+    objects = [obj for kind in KINDS
+               for obj in sorted(found[kind.key], key=lambda o: o.data.get("type") == "commitment")]
     seen: dict[tuple[str, str], DemoObject] = {}
     for obj in objects:
         first = seen.setdefault((obj.kind.namespace, obj.name), obj)

@@ -9,9 +9,14 @@ import json
 import re
 from typing import Any
 
+from urllib.parse import urlsplit
+
 import ckan.plugins.toolkit as tk
 from babel import Locale
 from babel.numbers import list_currencies
+from ckanext.scheming.validation import scheming_validator
+
+from ckanext.ogpcatalog.fields import bilingual
 
 __all__ = [
     "ogpcatalog_ocid_prefix",
@@ -20,6 +25,23 @@ __all__ = [
     "ogpcatalog_legal_identifier",
     "ogpcatalog_non_negative_number",
     "ogpcatalog_not_before",
+    "ogpcatalog_parent_institution",
+    "ogpcatalog_legal_identifier_unique",
+    "ogpcatalog_urls",
+    "ogpcatalog_list",
+    "ogpcatalog_boolean_text",
+    "ogpcatalog_required_if",
+    "ogpcatalog_count",
+    "ogpcatalog_number_output",
+    "ogpcatalog_bilingual",
+    "ogpcatalog_bilingual_core",
+    "ogpcatalog_bilingual_output",
+    "ogpcatalog_url",
+    "ogpcatalog_dataset_refs",
+    "ogpcatalog_list_output",
+    "ogpcatalog_institution_ref",
+    "ogpcatalog_ogp_identifier_unique",
+    "ogpcatalog_action_plan",
 ]
 
 _OCID_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}$")
@@ -165,3 +187,351 @@ def ogpcatalog_not_before(other_field: str):
                                .format(end=str(end)[:10], start=str(start)[:10]))
 
     return validator
+
+
+# --- bilingual fields and references (fields/) ---
+
+def _bilingual_validator(field: dict, core_field: str | None):
+    required = bool(field.get("required"))
+
+    def validator(key: Any, data: dict, errors: dict, context: Any) -> None:
+        # The form sends `<field>-es` / `<field>-en`; they arrive among the unknown keys.
+        extras_key = key[:-1] + ("__extras",)
+        extras = data.get(extras_key) or {}
+        typed = {lang: extras.pop(f"{key[-1]}-{lang}") for lang in bilingual.LANGUAGES
+                 if f"{key[-1]}-{lang}" in extras}
+        if extras_key in data and not extras and len(key) > 1:
+            del data[extras_key]
+        value = typed if typed else data.get(key)
+        if (value is tk.missing or value in (None, "")) and core_field:
+            # A client that knows only CKAN's plain field (core API, other extensions).
+            plain = data.get(key[:-1] + (core_field,))
+            value = plain if isinstance(plain, str) else None
+        try:
+            clean = bilingual.parse(value)
+        except bilingual.BilingualValueError as error:
+            errors[key].append(str(error))
+            raise tk.StopOnError from None
+        if not clean:
+            if required:
+                errors[key].append(tk._("Missing value"))
+            data.pop(key, None)
+            if core_field and data.get(key[:-1] + (core_field,)) is tk.missing:
+                data.pop(key[:-1] + (core_field,), None)
+            raise tk.StopOnError
+        if core_field:
+            default = bilingual.default_language()
+            plain = data.get(key[:-1] + (core_field,))
+            if not typed and _plain_field_edited(context, core_field, plain, clean.get(default)):
+                clean[default] = plain.strip()
+            data[key[:-1] + (core_field,)] = bilingual.pick(clean, default)[0]
+        # Top-level values are stored as extras (strings); inside a repeating field the whole
+        # item is stored as JSON by ckanext-scheming.
+        data[key] = json.dumps(clean, ensure_ascii=False) if len(key) == 1 else clean
+
+    return validator
+
+
+def _plain_field_edited(context: Any, core_field: str, plain: Any, translated: str | None) -> bool:
+    """Whether an update changed only CKAN's plain field (``package_patch(title=...)`` by a
+    client that does not know the translations): the plain value differs from the stored one
+    while the stored default-language translation came back unchanged."""
+    stored = context.get("package") or context.get("group")
+    if stored is None or not isinstance(plain, str) or not plain.strip():
+        return False
+    before = getattr(stored, core_field, None)
+    return plain.strip() != (before or "") and translated == before
+
+
+@scheming_validator
+def ogpcatalog_bilingual(field: dict, schema: dict):
+    """Text per language (``{"es": ..., "en": ...}``), from the API or the form's side-by-side
+    inputs; ``required: true`` asks for at least one language."""
+    return _bilingual_validator(field, None)
+
+
+@scheming_validator
+def ogpcatalog_bilingual_core(field: dict, schema: dict):
+    """A bilingual version of one of CKAN's own fields (``title_translated`` -> ``title``):
+    also fills the plain field with the default language's text, or takes the plain field when
+    a client sends only that."""
+    name = field["field_name"]
+    core_field = name[: -len("_translated")] if name.endswith("_translated") else name
+    return _bilingual_validator(field, core_field)
+
+
+def ogpcatalog_bilingual_output(value: Any) -> Any:
+    """The stored value as a dict (API and templates)."""
+    return bilingual.loads(value)
+
+
+def ogpcatalog_url(value: Any, context: Any = None) -> Any:
+    """An absolute http(s) URL; empty stays empty."""
+    if value is tk.missing or value is None or str(value).strip() == "":
+        return value
+    text = str(value).strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise tk.Invalid(tk._("Invalid URL: {value}. Expected an address starting with http:// "
+                              "or https://").format(value=text))
+    return text
+
+
+def ogpcatalog_dataset_refs(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """Datasets of the portal, by name or id (a list, JSON list or comma-separated names);
+    stored as their names. Unknown or deleted datasets are rejected by name."""
+    value = data.get(key)
+    names = _values(value) if value is not tk.missing else []
+    if not names:
+        data.pop(key, None)
+        raise tk.StopOnError
+    model = context["model"]
+    found, unknown = [], []
+    for ref in names:
+        package = model.Package.get(ref)
+        if package is None or package.state == "deleted":
+            unknown.append(ref)
+        elif package.name not in found:
+            found.append(package.name)
+    if unknown:
+        errors[key].append(tk._("Dataset not found: {names}").format(names=", ".join(unknown)))
+        raise tk.StopOnError
+    data[key] = json.dumps(found) if len(key) == 1 else found
+
+
+def ogpcatalog_list_output(value: Any) -> Any:
+    """A stored JSON list as a list."""
+    if isinstance(value, list):
+        return value
+    return _values(value)
+
+
+def ogpcatalog_institution_ref(value: Any, context: Any) -> Any:
+    """An institution (organization) of the portal, by name or id; stored as its name."""
+    if value is tk.missing or value is None or str(value).strip() == "":
+        return value
+    group = context["model"].Group.get(str(value).strip())
+    if group is None or not group.is_organization or group.state == "deleted":
+        raise tk.Invalid(tk._("Institution not found: {value}").format(value=value))
+    return group.name
+
+
+# --- commitments ---
+
+def ogpcatalog_ogp_identifier_unique(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """No other dataset (in any state but deleted) has this OGP commitment identifier; a
+    dataset being updated keeps its own. Use after ``ogpcatalog_ogp_identifier``."""
+    value = data.get(key)
+    if value in (None, "") or value is tk.missing:
+        return
+    model = context["model"]
+    query = context["session"].query(model.Package.id).filter(
+        model.Package.extras["ogp_id"].astext == str(value),
+        model.Package.state != model.State.DELETED,
+    )
+    package = context.get("package")
+    package_id = package.id if package else data.get(key[:-1] + ("id",))
+    if package_id and package_id is not tk.missing:
+        query = query.filter(model.Package.id != package_id)
+    if context["session"].query(query.exists()).scalar():
+        errors[key].append(tk._("Another commitment already has the OGP identifier {value}")
+                           .format(value=value))
+
+
+def ogpcatalog_action_plan(value: Any, context: Any) -> Any:
+    """An action plan of the portal (a group of type ``action-plan``), by name or id; stored
+    as its name."""
+    if value is tk.missing or value is None or str(value).strip() == "":
+        return value
+    group = context["model"].Group.get(str(value).strip())
+    if group is None or group.type != "action-plan" or group.state == "deleted":
+        raise tk.Invalid(tk._("Action plan not found: {value}").format(value=value))
+    return group.name
+
+
+# --- procurement ---
+
+_TRUE_TEXTS = {"true", "t", "yes", "y", "1", "si", "sí"}
+_FALSE_TEXTS = {"false", "f", "no", "n", "0"}
+
+
+def _is_blank(value: Any) -> bool:
+    """Nothing given: missing, empty text, or a list/dict (or its JSON) holding only blanks."""
+    if value is tk.missing or value is None:
+        return True
+    if isinstance(value, str):
+        text = value.strip()
+        if text[:1] in ("{", "["):
+            try:
+                return _is_blank(json.loads(text))
+            except ValueError:
+                return False
+        return not text
+    if isinstance(value, dict):
+        return all(_is_blank(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_is_blank(v) for v in value)
+    return False
+
+
+def ogpcatalog_list(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """A list of texts from a list, a JSON list or a comma-separated string (API and form).
+
+    Put it before the validators of the items (``ogpcatalog_ocid_prefix``,
+    ``ogpcatalog_currency``) and ``scheming_multiple_text``, which stores the list; an empty
+    list removes the field.
+    """
+    value = data.get(key)
+    values = [] if value is tk.missing else _values(value)
+    if not values:
+        data.pop(key, None)
+        raise tk.StopOnError
+    data[key] = values
+
+
+def ogpcatalog_boolean_text(value: Any, context: Any = None) -> Any:
+    """``"true"`` or ``"false"`` from a JSON boolean or a usual spelling (yes/no, sí, 1/0);
+    other values are left for the field's choices to reject."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE_TEXTS:
+            return "true"
+        if text in _FALSE_TEXTS:
+            return "false"
+    return value
+
+
+def ogpcatalog_count(value: Any, context: Any = None) -> Any:
+    """A whole number >= 0 (e.g. a number of processes); empty stays empty."""
+    value = ogpcatalog_non_negative_number(value, context)
+    if value in (None, "") or value is tk.missing:
+        return value
+    number = float(str(value).replace(",", ""))
+    if not number.is_integer():
+        raise tk.Invalid(tk._("Not a whole number: {value}").format(value=value))
+    return int(number)
+
+
+def ogpcatalog_number_output(value: Any) -> Any:
+    """A stored number (text in extras and forms) as a JSON number; anything else unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return value
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError:
+        return value
+    return int(number) if number.is_integer() and "." not in str(value) else number
+
+
+def _request_language() -> str:
+    try:
+        language = tk.h.lang()
+    except RuntimeError:  # outside a request (commands, jobs)
+        language = None
+    return language if language in bilingual.LANGUAGES else bilingual.default_language()
+
+
+def ogpcatalog_required_if(other_field: str, expected: str):
+    """Required when the sibling field ``other_field`` has the value ``expected``
+    (``ogpcatalog_required_if(emergency,true)``, no spaces). A scheming validator: the message
+    names the other field and value by their labels. Put it first, before the field's own
+    validators (a bilingual field's form inputs ``<field>-es``/``<field>-en`` count)."""
+
+    @scheming_validator
+    def with_schema(field: dict, schema: dict):
+        fields = [*schema.get("dataset_fields", []), *schema.get("fields", [])]
+        other = next((f for f in fields if f.get("field_name") == other_field), {})
+        choice = next((c for c in other.get("choices", []) if str(c.get("value")) == expected), {})
+
+        def validator(key: Any, data: dict, errors: dict, context: Any) -> None:
+            given = ogpcatalog_boolean_text(data.get(key[:-1] + (other_field,)))
+            if given is tk.missing or str(given).strip() != expected:
+                return
+            extras = data.get(key[:-1] + ("__extras",)) or {}
+            typed = [extras.get(f"{key[-1]}-{lang}") for lang in bilingual.LANGUAGES]
+            if not _is_blank(data.get(key)) or not all(_is_blank(t) for t in typed):
+                return
+            language = _request_language()
+            errors[key].append(tk._("Missing value: required when “{field}” is “{value}”").format(
+                field=bilingual.pick(other.get("label") or {}, language)[0] or other_field,
+                value=bilingual.pick(choice.get("label") or {}, language)[0] or expected))
+            raise tk.StopOnError
+
+        return validator
+
+    return with_schema
+
+
+# --- institutions and the general dataset ---
+
+def ogpcatalog_parent_institution(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """The parent of an institution is neither the institution itself nor one of its
+    descendants (no cycles). Use after ``ogpcatalog_institution_ref`` (the value is a name)."""
+    parent = data.get(key)
+    if _is_blank(parent) or errors.get(key):
+        return
+    model = context["model"]
+    own = context.get("group")
+    own_names = {str(v) for v in (data.get(key[:-1] + ("name",)), data.get(key[:-1] + ("id",)))
+                 if not _is_blank(v)}
+    if own is not None:
+        own_names |= {own.name, own.id}
+    if parent in own_names:
+        errors[key].append(tk._("An institution cannot be its own parent"))
+        return
+    seen: set[str] = set()
+    current = model.Group.get(parent)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.name in own_names or current.id in own_names:
+            errors[key].append(tk._("{parent} is already under this institution: choose an "
+                                    "institution above it").format(parent=parent))
+            return
+        ancestor = (current.extras or {}).get("parent_institution")
+        current = model.Group.get(ancestor) if ancestor else None
+
+
+def ogpcatalog_legal_identifier_unique(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """No other institution has the same legal identifier in the same scheme. Use after
+    ``ogpcatalog_legal_identifier`` (which normalises the value)."""
+    value = data.get(key)
+    if _is_blank(value) or errors.get(key):
+        return
+    model = context["model"]
+    scheme = str(data.get(key[:-1] + ("legal_identifier_scheme",)) or "").strip().upper()
+    query = context["session"].query(model.Group.name).filter(
+        model.Group.is_organization.is_(True),
+        model.Group.state != model.State.DELETED,
+        model.Group.extras["legal_identifier"].astext == str(value),
+        model.Group.extras["legal_identifier_scheme"].astext == scheme,
+    )
+    own = context.get("group")
+    if own is not None:
+        query = query.filter(model.Group.id != own.id)
+    other = query.first()
+    if other:
+        errors[key].append(tk._("The institution {name} already has the identifier {value}")
+                           .format(name=other.name, value=value))
+
+
+def ogpcatalog_urls(value: Any, context: Any = None) -> Any:
+    """Several http(s) URLs (a list, a JSON list or one URL), each checked as
+    ``ogpcatalog_url``; returned as a list for ``scheming_multiple_text``."""
+    if value is tk.missing or value is None:
+        return value
+    if isinstance(value, str) and not value.strip().startswith("["):
+        urls = [value.strip()] if value.strip() else []  # one URL: commas are part of it
+    else:
+        urls = _values(value)
+    bad = []
+    for url in urls:
+        try:
+            ogpcatalog_url(url)
+        except tk.Invalid:
+            bad.append(url)
+    if bad:
+        raise tk.Invalid(tk._("Invalid URL: {value}. Expected an address starting with http:// "
+                              "or https://").format(value=", ".join(bad)))
+    return urls

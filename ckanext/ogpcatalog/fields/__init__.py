@@ -1,0 +1,2 @@
+"""Field behaviour shared by every schema: bilingual values, the search-index form of the
+fields, and facet labels."""

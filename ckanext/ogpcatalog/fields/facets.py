@@ -1,0 +1,129 @@
+"""Facets of the search pages: which schema fields each dataset type offers as facets, and
+their codes shown as labels in the visitor's language (``IFacets``, ``after_dataset_search``)."""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.scheming.helpers import (
+    scheming_dataset_schemas, scheming_get_organization_schema, scheming_language_text,
+)
+
+from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.fields import bilingual
+
+# Facets per dataset type, after CKAN's own; the search page of `dataset` lists every type.
+TYPE_FACETS: dict[str, tuple[str, ...]] = {
+    "dataset": ("dataset_type", "theme", "institution_type", "frequency", "procurement_methods",
+                "main_categories", "stages", "ogp_values", "policy_areas", "irm_completion"),
+    "procurement": ("institution_type", "buyer", "procurement_methods", "main_categories",
+                    "stages", "emergency", "currencies", "ocds_package_type"),
+    "commitment": ("action_plan", "lead_institution", "commitment_status", "ogp_values",
+                   "policy_areas", "irm_completion", "irm_potential_impact", "irm_starred",
+                   "irm_potential_for_results", "irm_early_results"),
+}
+ORGANIZATION_FACETS = ("dataset_type", "theme", "procurement_methods", "ogp_values")
+
+
+def _language() -> str:
+    try:
+        return tk.h.lang() or bilingual.default_language()
+    except (RuntimeError, TypeError, AttributeError):
+        return bilingual.default_language()
+
+
+@functools.lru_cache(maxsize=1)
+def _fields() -> dict[str, dict[str, Any]]:
+    """Index field name -> its schema field (first schema that has it), over every dataset
+    type, repeating subfields (as ``<field>_<subfield>``) and the institution fields."""
+    found: dict[str, dict[str, Any]] = {}
+    for schema in scheming_dataset_schemas().values():
+        for field in schema["dataset_fields"]:
+            found.setdefault(field["field_name"], field)
+            for sub in field.get("repeating_subfields", ()):
+                found.setdefault(f"{field['field_name']}_{sub['field_name']}", sub)
+    organization = scheming_get_organization_schema("organization") or {}
+    for field in organization.get("fields", ()):
+        found.setdefault(field["field_name"], field)
+    return found
+
+
+def _type_labels() -> dict[str, str]:
+    return {
+        "dataset": tk._("Dataset"),
+        "procurement": tk._("Public procurement"),
+        "commitment": tk._("Action-plan commitment"),
+        "harvest": tk._("Harvest source"),
+    }
+
+
+def facet_title(name: str) -> str:
+    if name == "dataset_type":
+        return tk._("Type")
+    field = _fields().get(name)
+    if field and field.get("label"):
+        return scheming_language_text(field["label"], _language())
+    return name
+
+
+def add_facets(facets_dict: dict[str, Any], package_type: str | None) -> dict[str, Any]:
+    for name in TYPE_FACETS.get(package_type or "dataset", TYPE_FACETS["dataset"]):
+        facets_dict[name] = facet_title(name)
+    return facets_dict
+
+
+def add_organization_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
+    for name in ORGANIZATION_FACETS:
+        facets_dict[name] = facet_title(name)
+    return facets_dict
+
+
+def _group_titles(names: list[str], language: str, organizations: bool = False) -> dict[str, str]:
+    """Titles (in ``language``) of the institutions a field names, or of the groups it files
+    datasets under (action plans)."""
+    if not names:
+        return {}
+    if organizations:
+        groups = tk.get_action("organization_list")(
+            {"ignore_auth": True},
+            {"organizations": names, "all_fields": True, "include_extras": True})
+    else:
+        groups = tk.get_action("group_list")(
+            {"ignore_auth": True},
+            {"groups": names, "all_fields": True, "type": "action-plan", "include_extras": True})
+    titles = {}
+    for group in groups:
+        extras = {e["key"]: e["value"] for e in group.get("extras") or ()}
+        translated = group.get("title_translated") or extras.get("title_translated")
+        titles[group["name"]] = bilingual.pick(translated, language)[0] or group["title"]
+    return titles
+
+
+def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Show codes as labels in every facet the portal's schemas know (API and pages)."""
+    language = _language()
+    fields = _fields()
+    for name, facet in (search_results.get("search_facets") or {}).items():
+        if name == "dataset_type":
+            labels = _type_labels()
+            for item in facet.get("items", ()):
+                item["display_name"] = labels.get(item["name"], item["name"])
+            continue
+        field = fields.get(name)
+        if not field:
+            continue
+        if field.get("ogpcatalog_index_as_group") or field.get("preset") == "ogpcatalog_institution_ref":
+            titles = _group_titles([item["name"] for item in facet.get("items", ())], language,
+                                   field.get("preset") == "ogpcatalog_institution_ref")
+            for item in facet.get("items", ()):
+                item["display_name"] = titles.get(item["name"], item["name"])
+        elif field.get("codelist"):
+            for item in facet.get("items", ()):
+                item["display_name"] = codelists.label(field["codelist"], item["name"], language)
+        elif field.get("choices"):
+            for item in facet.get("items", ()):
+                choice = next((c for c in field["choices"] if str(c["value"]) == item["name"]), None)
+                if choice:
+                    item["display_name"] = scheming_language_text(choice["label"], language)
+    return search_results

@@ -1,0 +1,228 @@
+"""Template helpers (every name in ``__all__`` is registered as ``h.<name>``).
+
+Helpers read through actions, never the database directly.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from babel import Locale
+from babel.numbers import format_currency, format_decimal
+
+from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.fields import bilingual
+
+__all__ = [
+    "ogpcatalog_languages",
+    "ogpcatalog_language_name",
+    "ogpcatalog_bilingual_form_values",
+    "ogpcatalog_text",
+    "ogpcatalog_text_language",
+    "ogpcatalog_fallback_hint",
+    "ogpcatalog_codelist_choices",
+    "ogpcatalog_codelist_label",
+    "ogpcatalog_dataset_title",
+    "ogpcatalog_institution_options",
+    "ogpcatalog_institution_title",
+    "ogpcatalog_commitment_evidence",
+    "ogpcatalog_commitments_evidenced_by",
+    "ogpcatalog_action_plan",
+    "ogpcatalog_action_plan_commitments",
+    "ogpcatalog_action_plan_options",
+    "ogpcatalog_format_number",
+    "ogpcatalog_format_money",
+]
+
+
+def _language() -> str:
+    return tk.h.lang() or bilingual.default_language()
+
+
+# --- bilingual fields ---
+
+def ogpcatalog_languages() -> list[str]:
+    """The languages of bilingual fields, the default one first."""
+    first = bilingual.default_language()
+    return [first] + [lang for lang in bilingual.LANGUAGES if lang != first]
+
+
+def ogpcatalog_language_name(language: str) -> str:
+    """A language's name in the visitor's language (``Español``, ``Inglés``)."""
+    return Locale(language).get_display_name(_language()).capitalize()
+
+
+def ogpcatalog_bilingual_form_values(data: dict[str, Any], field_name: str) -> dict[str, str]:
+    """What the side-by-side inputs of a bilingual field show: the submitted inputs after a
+    failed submission, else the stored value."""
+    typed = {lang: data[f"{field_name}-{lang}"] for lang in bilingual.LANGUAGES
+             if f"{field_name}-{lang}" in data}
+    if typed:
+        return {lang: str(text or "") for lang, text in typed.items()}
+    return bilingual.loads(data.get(field_name))
+
+
+def ogpcatalog_text(value: Any) -> str:
+    """A bilingual value's text in the visitor's language, else in the other language."""
+    return bilingual.pick(value, _language())[0]
+
+
+def ogpcatalog_text_language(value: Any) -> str | None:
+    """The language of the text that ``ogpcatalog_text`` shows."""
+    return bilingual.pick(value, _language())[1]
+
+
+def ogpcatalog_fallback_hint(language: str | None) -> str:
+    """The hint next to a text shown in another language than the visitor's."""
+    if language == "es":
+        return tk._("Only in Spanish")
+    if language == "en":
+        return tk._("Only in English")
+    return ""
+
+
+# --- codelists ---
+
+def ogpcatalog_codelist_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """ckanext-scheming ``choices_helper``: the codes of the field's ``codelist``
+    (filtered by ``codelist_filter``), labelled in both languages."""
+    return codelists.choices(field["codelist"], **(field.get("codelist_filter") or {}))
+
+
+def ogpcatalog_codelist_label(codelist: str, code: str) -> str:
+    """A code's label in the visitor's language."""
+    return codelists.label(codelist, code, _language())
+
+
+# --- references to datasets and institutions ---
+
+def ogpcatalog_dataset_title(name: str) -> str:
+    """A dataset's title in the visitor's language, or its name when it cannot be read."""
+    try:
+        dataset = tk.get_action("package_show")({}, {"id": name})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return name
+    return ogpcatalog_text(dataset.get("title_translated")) or dataset.get("title") or name
+
+
+def ogpcatalog_institution_options() -> list[dict[str, str]]:
+    """Every institution as a select option, by title."""
+    institutions = tk.get_action("organization_list")(
+        {}, {"all_fields": True, "limit": 1000, "sort": "title asc"})
+    return [{"value": org["name"], "text": org.get("display_name") or org["name"]}
+            for org in institutions]
+
+
+def ogpcatalog_institution_title(name: str) -> str:
+    """An institution's title in the visitor's language, or its name."""
+    try:
+        org = tk.get_action("organization_show")(
+            {}, {"id": name, "include_datasets": False, "include_users": False,
+                 "include_followers": False, "include_groups": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return name
+    return ogpcatalog_text(org.get("title_translated")) or org.get("title") or name
+
+
+# --- commitments ---
+
+def _commitments(fq: str) -> list[dict[str, Any]]:
+    """The commitments matching ``fq`` that the visitor may see, by OGP identifier."""
+    result = tk.get_action("package_search")({}, {
+        "fq": f"{fq} +dataset_type:commitment",
+        "rows": 1000,
+        "include_private": True,
+    })
+    return sorted(result["results"], key=lambda pkg: (pkg.get("ogp_id") or "", pkg["name"]))
+
+
+def ogpcatalog_commitment_evidence(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The datasets that evidence a commitment: those named in its milestones'
+    ``evidence_datasets``, each once, in order of appearance. Datasets that no longer exist,
+    were deleted, or that the visitor may not see are left out."""
+    names: list[str] = []
+    for milestone in pkg.get("milestones") or []:
+        for name in milestone.get("evidence_datasets") or []:
+            if name not in names:
+                names.append(name)
+    datasets = []
+    for name in names:
+        try:
+            dataset = tk.get_action("package_show")({}, {"id": name})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            continue
+        if dataset.get("state") == "active":
+            datasets.append(dataset)
+    return datasets
+
+
+def ogpcatalog_commitments_evidenced_by(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """The commitments whose milestones name this dataset as evidence, by OGP identifier."""
+    if not pkg.get("name") or pkg.get("type") == "commitment":
+        return []
+    return _commitments(f'milestones_evidence_datasets:"{pkg["name"]}"')
+
+
+def ogpcatalog_action_plan(name: str) -> dict[str, Any] | None:
+    """An action plan (group of type ``action-plan``) by name, or None when it cannot be read."""
+    if not name:
+        return None
+    try:
+        group = tk.get_action("group_show")({}, {
+            "id": name, "include_datasets": False, "include_dataset_count": False,
+            "include_users": False, "include_groups": False, "include_followers": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return None
+    return group if group.get("type") == "action-plan" else None
+
+
+def ogpcatalog_action_plan_options() -> list[dict[str, str]]:
+    """Every action plan as a select option, by title in the visitor's language."""
+    plans = tk.get_action("group_list")({}, {"type": "action-plan", "all_fields": True,
+                                             "include_extras": True, "limit": 1000})
+    options = []
+    for plan in plans:
+        # group_list gives the schema fields as extras (stored JSON), not as fields.
+        extras = {extra["key"]: extra["value"] for extra in plan.get("extras") or []}
+        title = plan.get("title_translated") or extras.get("title_translated")
+        options.append({"value": plan["name"],
+                        "text": ogpcatalog_text(title) or plan.get("display_name") or plan["name"]})
+    return sorted(options, key=lambda option: option["text"].lower())
+
+
+def ogpcatalog_action_plan_commitments(name: str) -> list[dict[str, Any]]:
+    """The commitments of an action plan, by OGP identifier."""
+    if not name:
+        return []
+    return _commitments(f'action_plan:"{name}"')
+
+
+# --- procurement ---
+
+def _number(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def ogpcatalog_format_number(value: Any) -> str:
+    """A number as the visitor's language writes it (``58.210`` in Spanish, ``58,210`` in
+    English); what is not a number is shown as it is."""
+    number = _number(value)
+    if number is None or not number.is_finite():
+        return "" if value is None else str(value)
+    return format_decimal(number, locale=_language())
+
+
+def ogpcatalog_format_money(amount: Any, currency: str) -> str:
+    """An amount with its ISO 4217 currency as the visitor's language writes it
+    (``1.250.000,50 US$`` in Spanish, ``$1,250,000.50`` in English)."""
+    number = _number(amount)
+    if number is None or not number.is_finite():
+        return f"{amount} {currency}".strip()
+    try:
+        return format_currency(number, currency, locale=_language())
+    except (ValueError, TypeError):
+        return f"{format_decimal(number, locale=_language())} {currency}"
