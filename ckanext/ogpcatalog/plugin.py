@@ -21,6 +21,7 @@ def i18n_directory() -> str:
     return str(Path(__file__).resolve().parent / "i18n")
 
 
+@tk.blanket.actions
 @tk.blanket.cli
 @tk.blanket.helpers
 @tk.blanket.validators

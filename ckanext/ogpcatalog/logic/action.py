@@ -1,0 +1,28 @@
+"""Chained core actions: groups and organizations are named in the request's language."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Action, Context, DataDict
+
+from ckanext.ogpcatalog.fields.display_names import localize_all
+
+__all__ = ["organization_show", "organization_list", "group_show", "group_list"]
+
+
+def _localized(name: str):
+    """A chained version of the read action `name` whose groups' ``display_name`` follows
+    the request's language (see fields/display_names.py)."""
+
+    def action(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+        return localize_all(next_action(context, data_dict))
+
+    action.__name__ = action.__qualname__ = name
+    return tk.chained_action(tk.side_effect_free(action))
+
+
+organization_show = _localized("organization_show")
+organization_list = _localized("organization_list")
+group_show = _localized("group_show")
+group_list = _localized("group_list")
