@@ -11,10 +11,11 @@ import ckan.plugins.toolkit as tk
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog import codelists, type_names
 from ckanext.ogpcatalog.fields import bilingual
 
 __all__ = [
+    "humanize_entity_type",
     "ogpcatalog_languages",
     "ogpcatalog_language_name",
     "ogpcatalog_bilingual_form_values",
@@ -38,6 +39,19 @@ __all__ = [
 
 def _language() -> str:
     return tk.h.lang() or bilingual.default_language()
+
+
+# --- the portal's types in CKAN's own phrases ---
+
+@tk.chained_helper
+def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
+    """"Añadir compromiso", "Planes de acción": the portal's types named in the visitor's
+    language (see type_names.py); CKAN's own wording for every other type."""
+    if entity_type != "activity":
+        phrase = type_names.humanize(object_type, purpose)
+        if phrase is not None:
+            return phrase
+    return next_helper(entity_type, object_type, purpose)
 
 
 # --- bilingual fields ---

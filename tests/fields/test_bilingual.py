@@ -161,3 +161,24 @@ class TestPages:
         assert response.status_code == 200
         assert 'ogpcatalog-bilingual error' in response.body
         assert model.Package.get("sin-titulo") is None
+
+
+@pytestmark_db
+class TestBlankRepeatingItems:
+    def test_blank_items_sent_by_the_api_are_dropped(self):
+        dataset = factories.Dataset(contact=[{"name": "", "email": ""},
+                                             {"name": "Oficina de datos", "email": "datos@example.com"}])
+        assert dataset["contact"] == [{"name": "Oficina de datos", "email": "datos@example.com"}]
+
+    def test_a_blank_group_left_in_the_form_is_no_item_and_no_error(self, app):
+        org = factories.Organization()
+        headers = {"Authorization": factories.SysadminWithToken()["token"]}
+        response = app.post("/dataset/new", headers=headers, data={
+            "title_translated-es": "Con contacto vacío", "name": "contacto-vacio",
+            "owner_org": org["id"], "contact-0-name": "", "contact-0-email": "",
+            "contact-1-name": "Mesa de ayuda", "contact-1-email": "",
+            "save": "continue", "_ckan_phase": "dataset_new_1",
+        }, follow_redirects=False)
+        assert response.status_code == 302, response.body
+        shown = helpers.call_action("package_show", id="contacto-vacio")
+        assert shown["contact"] == [{"name": "Mesa de ayuda"}]

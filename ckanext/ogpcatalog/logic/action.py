@@ -1,4 +1,5 @@
-"""Chained core actions: groups and organizations are named in the request's language."""
+"""Chained core actions: groups and organizations are named in the request's language;
+datasets lose the blank items of their repeating fields before validation."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,10 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ogpcatalog.fields.display_names import localize_all
+from ckanext.ogpcatalog.fields.repeating import drop_blank_items
 
-__all__ = ["organization_show", "organization_list", "group_show", "group_list"]
+__all__ = ["organization_show", "organization_list", "group_show", "group_list",
+           "package_create", "package_update"]
 
 
 def _localized(name: str):
@@ -26,3 +29,13 @@ organization_show = _localized("organization_show")
 organization_list = _localized("organization_list")
 group_show = _localized("group_show")
 group_list = _localized("group_list")
+
+
+@tk.chained_action
+def package_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return next_action(context, drop_blank_items(data_dict))
+
+
+@tk.chained_action
+def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    return next_action(context, drop_blank_items(data_dict))

@@ -1,0 +1,69 @@
+"""What CKAN's pages call the portal's own types ("Añadir compromiso", "Planes de acción").
+
+CKAN derives those words from the type's machine name in English ("Add Commitment",
+"Action-plans"), which reads wrong in both languages; ``humanize_entity_type`` is chained to
+use these names and phrases instead (see helpers.py).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import ckan.plugins.toolkit as tk
+
+
+def _names() -> dict[str, tuple[str, str]]:
+    """type -> (singular, plural), translated; every singular is masculine in Spanish."""
+    return {
+        "procurement": (tk._("procurement dataset"), tk._("Public procurement")),
+        "commitment": (tk._("commitment"), tk._("Commitments")),
+        "action-plan": (tk._("action plan"), tk._("Action plans")),
+    }
+
+
+def _phrases() -> dict[str, Callable[[str, str], str]]:
+    """purpose (CKAN's humanize_entity_type) -> phrase from (singular, plural)."""
+    _ = tk._
+    return {
+        "add link": lambda one, many: _("Add {name}").format(name=one),
+        "add association link": lambda one, many: _("Add to {name}").format(name=one),
+        "breadcrumb": lambda one, many: many,
+        "content tab": lambda one, many: many,
+        "create label": lambda one, many: _("Create {name}").format(name=one),
+        "create title": lambda one, many: _("Create {name}").format(name=one),
+        "delete confirmation": lambda one, many: _(
+            "Are you sure you want to delete this {name}?").format(name=one),
+        "description placeholder": lambda one, many: _(
+            "A little information about this {name}...").format(name=one),
+        "edit label": lambda one, many: _("Edit {name}").format(name=one),
+        "facet label": lambda one, many: many,
+        "form label": lambda one, many: _("Form of the {name}").format(name=one),
+        "main nav": lambda one, many: many,
+        "my label": lambda one, many: _("My {names}").format(names=many.lower()),
+        "view label": lambda one, many: _("View {name}").format(name=one),
+        "name placeholder": lambda one, many: _("my-{name}").format(name=one.replace(" ", "-")),
+        "no any objects": lambda one, many: _(
+            "There are no {names} on this site yet.").format(names=many.lower()),
+        "no associated label": lambda one, many: _(
+            "There are no {names} associated with this dataset.").format(names=many.lower()),
+        "no description": lambda one, many: _(
+            "There is no description for this {name}.").format(name=one),
+        "no label": lambda one, many: _("No {name}").format(name=one),
+        "page title": lambda one, many: many,
+        "save label": lambda one, many: _("Save {name}").format(name=one),
+        "search placeholder": lambda one, many: _("Search {names}...").format(names=many.lower()),
+        "you not member": lambda one, many: _(
+            "You are not a member of any {name}.").format(name=one),
+        "user not member": lambda one, many: _(
+            "The user is not a member of any {name}.").format(name=one),
+        "update label": lambda one, many: _("Update {name}").format(name=one),
+    }
+
+
+def humanize(object_type: str, purpose: str) -> str | None:
+    """The phrase for one of the portal's types, or None for other types (CKAN decides)."""
+    names = _names().get(object_type)
+    if names is None:
+        return None
+    phrase = _phrases().get(purpose)
+    text = phrase(*names) if phrase else names[0]
+    return text[:1].upper() + text[1:]
