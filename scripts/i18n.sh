@@ -22,7 +22,7 @@ mkdir -p i18n
     --output-file "$POT" --input-dirs ckanext \
     --project ckanext-ogpcatalog --version "$("$VENV/bin/python" setup.py -q --version)" \
     --msgid-bugs-address "" --copyright-holder "ckanext-ogpcatalog contributors" \
-    --no-wrap --sort-by-file
+    --keywords "N_plural:1,2" --no-wrap --sort-by-file
 say "extracted $(grep -c '^msgid "[^"]' "$POT" || true) messages into $POT"
 
 for lang in "${LANGUAGES[@]}"; do

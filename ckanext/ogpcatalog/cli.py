@@ -54,3 +54,31 @@ def harvest_consumer(queue: str):
     """
     from ckanext.ogpcatalog.harvest_queue import run_consumer
     run_consumer(queue)
+
+
+@ogpcatalog.command("solr-fields")
+def solr_fields():
+    """Declare the schema fields that hold several values in the Solr core (solr_url).
+
+    Needed once per Solr core, and again after a schema adds such a field; safe to re-run.
+    Nothing to do on the PostgreSQL search backend (the ogpcatalog_search plugin).
+    """
+    from ckan.plugins import plugin_loaded
+
+    from ckanext.ogpcatalog.fields.index import multivalued_index_fields
+    from ckanext.ogpcatalog.fields.solr import SolrSchemaError, ensure_fields
+
+    solr_url = tk.config.get("solr_url")
+    if plugin_loaded("ogpcatalog_search") or not solr_url:
+        click.echo(tk._("Search runs on PostgreSQL (ogpcatalog_search), not Solr: nothing to do."))
+        return
+    user, password = tk.config.get("solr_user"), tk.config.get("solr_password")
+    names = multivalued_index_fields()
+    try:
+        result = ensure_fields(solr_url, names, auth=(user, password) if user else None)
+    except SolrSchemaError as error:
+        tk.error_shout(error)
+        raise click.Abort()
+    click.echo(tk._("Solr fields: {added} added, {replaced} made multi-valued, {kept} already "
+                    "declared").format(added=len(result["added"]), replaced=len(result["replaced"]),
+                                       kept=len(result["kept"])))

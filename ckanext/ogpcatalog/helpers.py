@@ -16,6 +16,8 @@ from ckanext.ogpcatalog.fields import bilingual
 
 __all__ = [
     "humanize_entity_type",
+    "get_translated",
+    "harvesters_info",
     "ogpcatalog_languages",
     "ogpcatalog_language_name",
     "ogpcatalog_bilingual_form_values",
@@ -37,6 +39,10 @@ __all__ = [
 ]
 
 
+# Chained helpers of other plugins' helpers: registered only when that plugin is loaded.
+CHAINED_FROM_PLUGINS = {"harvesters_info": "harvest"}
+
+
 def _language() -> str:
     return tk.h.lang() or bilingual.default_language()
 
@@ -52,6 +58,25 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpos
         if phrase is not None:
             return phrase
     return next_helper(entity_type, object_type, purpose)
+
+
+@tk.chained_helper
+def harvesters_info(next_helper) -> list[dict[str, Any]]:
+    """ckanext-harvest's form lists the harvesters by their untranslated title and
+    description: name them in the visitor's language (upstream_messages.HARVEST_MESSAGES)."""
+    return [dict(harvester, **{key: tk._(harvester[key]) for key in ("title", "description")
+                               if harvester.get(key)})
+            for harvester in next_helper()]
+
+
+@tk.chained_helper
+def get_translated(next_helper, data_dict: dict[str, Any], field: str) -> Any:
+    """CKAN's ``get_translated`` also for the institution inside a dataset dict (breadcrumbs,
+    sidebars), which carries only the plain title."""
+    if (field == "title" and isinstance(data_dict, dict) and data_dict.get("is_organization")
+            and "title_translated" not in data_dict and data_dict.get("name")):
+        return ogpcatalog_institution_title(data_dict["name"])
+    return next_helper(data_dict, field)
 
 
 # --- bilingual fields ---

@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.ogpcatalog import helpers
 from ckanext.ogpcatalog.api_language import ApiLanguageMiddleware
 from ckanext.ogpcatalog.fields import facets, index
 
@@ -21,9 +22,18 @@ def i18n_directory() -> str:
     return str(Path(__file__).resolve().parent / "i18n")
 
 
+def template_helpers() -> dict[str, Any]:
+    """Every helper of helpers.py; the chained helpers of another plugin's helpers only when
+    that plugin is loaded (CKAN refuses to chain a helper that does not exist)."""
+    found = {name: getattr(helpers, name) for name in helpers.__all__}
+    for name, plugin in helpers.CHAINED_FROM_PLUGINS.items():
+        if not p.plugin_loaded(plugin):
+            found.pop(name, None)
+    return found
+
+
 @tk.blanket.actions
 @tk.blanket.cli
-@tk.blanket.helpers
 @tk.blanket.validators
 class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)
@@ -31,10 +41,15 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.ITemplateHelpers)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         tk.add_template_directory(config, "templates")
+
+    # ITemplateHelpers
+    def get_helpers(self) -> dict[str, Any]:
+        return template_helpers()
 
     # IMiddleware
     def make_middleware(self, app, config):

@@ -1,9 +1,13 @@
 """Messages that other packages show on the portal's pages and API answers but whose Spanish
-catalogues lack: ckanext-scheming ships no translations at all. Listing them here makes
-`make i18n` extract them into the extension's catalogue, which CKAN merges with every other
-one, so the validation errors of the schemas' fields come in Spanish too.
+catalogues lack or get wrong: ckanext-scheming and ckanext-harvest ship no Spanish at all, and
+CKAN core's Spanish catalogue is incomplete. Listing them here makes `make i18n` extract them
+into the extension's catalogue. CKAN merges every ITranslation plugin's catalogue over its own
+(flask-babel merges the directories in turn, a later one replacing the same msgid, and
+ITranslation plugins come in reverse `ckan.plugins` order), so a message translated here fills
+a gap in core's catalogue and also replaces core's own translation of it.
 
-Nothing calls this module; the messages are only marked (``N_``), never translated here.
+Nothing calls this module; the messages are only marked (``N_``, ``N_plural``), never
+translated here. `tests/i18n/test_pages_spanish.py` walks the pages they appear on.
 """
 from __future__ import annotations
 
@@ -11,6 +15,11 @@ from __future__ import annotations
 def N_(message: str) -> str:
     """Mark a message for extraction; the package that shows it translates it."""
     return message
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural form (``ungettext``) for extraction (scripts/i18n.sh)."""
+    return singular, plural
 
 
 SCHEMING_MESSAGES = (
@@ -28,4 +37,144 @@ SCHEMING_MESSAGES = (
     N_("Add"),
     N_("These fields have been removed, click update below to save your changes."),
     N_("These fields have been removed."),
+)
+
+# CKAN core: messages of the search, dataset, resource, organization, action-plan and login
+# pages that core's Spanish catalogue leaves in English or gets wrong ("Actrulizar",
+# "Otra (Public Domain)"). Placeholders in braces are kept as core formats them.
+CKAN_CORE_MESSAGES = (
+    N_("Navigate to Home - {site_title}"),
+    N_("API Docs"),
+    N_("Filter by: {title}"),
+    N_("Search datasets by {name}: {label}"),
+    N_("Remove applied filter: {value}"),
+    N_("Search datasets with the tag: {name}"),
+    N_("Search datasets with the tag: {tag}"),
+    N_("Navigate to resource: {name}"),
+    N_("Navigate to resource: {name_or_id}"),
+    N_("Manage resource: {name}"),
+    N_("Current resource: {name}"),
+    N_("Resource URL: {url}"),
+    N_("Open details page for {name}"),
+    N_plural("{num} Member", "{num} Members"),
+    N_("No organization"),
+    N_("close"),
+    # core names a dataset type by its machine name in the breadcrumb of its form
+    # (`_(dataset_type.title())`), and a dataset's state by its code (`_(pkg.state)`)
+    N_("Procurement"),
+    N_("active"),
+    N_("draft"),
+    N_("deleted"),
+    N_("Update {object_type}"),
+    N_("Other (Public Domain)"),
+    # The resource page's "Additional information" table names a resource's remaining
+    # fields by key (templates/scheming/package/resource_read.html translates them).
+    N_("Id"),
+    N_("Package id"),
+    N_("State"),
+    N_("Position"),
+    N_("Mimetype"),
+    N_("Mimetype inner"),
+    N_("Has views"),
+    N_("Url type"),
+    N_("Datastore active"),
+    N_("Cache url"),
+    N_("Cache last updated"),
+    N_("Resource type"),
+    N_("Hash"),
+    N_("Size"),
+    N_("True"),
+    N_("False"),
+    # core builds the search result count of a group type from its name (action-plan)
+    N_plural('{number} action-plan found for "{query}"', '{number} action-plans found for "{query}"'),
+    N_('No action-plans found for "{query}"'),
+    N_plural("{number} action-plan found", "{number} action-plans found"),
+    N_("No action-plans found"),
+    # core's Spanish that addresses the visitor as "tú"/"vos" or says something else; the
+    # portal says "usted"
+    N_("Forgot your password?"),
+    N_("You haven't created any datasets."),
+    N_("You can use <a href=\"#markdown\" title=\"Markdown quick reference\" data-bs-toggle=\"popover\" "
+       "data-bs-content=\"%(markdown_tooltip)s\" data-bs-html=\"true\">Markdown formatting</a> here"),
+    N_("You can use CKAN Groups to create and manage collections of datasets. This could be to "
+       "catalogue datasets for a particular project or team, or on a particular theme, or as a "
+       "very simple way to help people find and search your own published datasets."),
+    N_("Add Dataset"),
+    N_("Upload a file on your computer"),
+    N_("Dashboard"),
+    N_("News feed"),
+    N_("Breadcrumb"),
+)
+
+# ckanext-harvest 1.6 (no Spanish catalogue): the harvest sources list and form, and the
+# titles of its facets and harvesters (translated by templates/source/search.html and the
+# `harvesters_info` helper).
+HARVEST_MESSAGES = (
+    N_("Harvest sources"),
+    N_("Harvest Sources"),
+    N_("Add Harvest Source"),
+    N_("Create harvest source"),
+    N_("Create Harvest Source"),
+    N_("Edit harvest source"),
+    N_("Search harvest sources..."),
+    N_("No harvests found"),
+    N_('No harvests found for "{query}"'),
+    N_plural("{number} harvest found", "{number} harvests found"),
+    N_plural('{number} harvest found for "{query}"', '{number} harvests found for "{query}"'),
+    N_("Sorry no harvest sources found"),
+    N_("Harvest sources allow importing remote metadata into this catalog. Remote sources can be "
+       "other catalogs such as other CKAN instances, CSW servers or Web Accessible Folders (WAF) "
+       "(depending on the actual harvesters enabled for this instance)."),
+    N_("This should include the http:// part of the URL"),
+    N_("eg. A descriptive title"),
+    N_("eg. my-dataset"),
+    N_("Source type"),
+    N_("Update frequency"),
+    N_("Configuration"),
+    N_("Save"),
+    N_("Frequency"),
+    N_("Type"),
+    N_("Manual"),
+    N_("Monthly"),
+    N_("Weekly"),
+    N_("Biweekly"),
+    N_("Daily"),
+    N_("Always"),
+    # a harvest source's page, its admin page (jobs) and a job's report
+    N_("There is no description for this harvest source"),
+    N_("There are no datasets associated to this harvest source."),
+    N_("Admin"),
+    N_("Reharvest"),
+    N_("Start a new harvesting job for this harvest source now"),
+    N_("This will re-run the harvesting for this source. Any updates at the source will "
+       "overwrite the local datasets. Sources with a large number of datasets may take a "
+       "significant amount of time to finish harvesting. Please confirm you would like us to "
+       "start reharvesting."),
+    N_("Clear"),
+    N_("Delete all harvest jobs and existing datasets from this source"),
+    N_("Warning: This will remove all datasets for this source, as well as all previous job "
+       "reports. Are you sure you want to continue?"),
+    N_("View harvest source"),
+    N_("Jobs"),
+    N_("Last Harvest Job"),
+    N_("View full job report"),
+    N_("No jobs yet for this source"),
+    N_("Details"),
+    N_("Started"),
+    N_("Finished"),
+    N_("errors"),
+    N_("Job Report"),
+    N_("Back to job list"),
+    N_("Error Summary"),
+    N_("No errors for this job"),
+    N_("Only the 20 most frequent errors are shown"),
+    N_("Job Errors"),
+    N_("Document Errors"),
+    N_("Error Report"),
+    N_("documents with errors"),
+    N_("Remote content"),
+    N_("Local content"),
+    # ckanext-dcat's harvester, as the harvest form lists it
+    N_("Generic DCAT RDF Harvester"),
+    N_("Harvester for DCAT datasets from an RDF graph"),
 )

@@ -34,3 +34,10 @@ def test_action_plan_list_follows_the_visitors_language(app):
                         title_translated={"es": "Primer plan", "en": "First plan"})
     assert "First plan" in app.get("/en/action-plan/").body
     assert "Primer plan" in app.get("/action-plan/").body
+
+
+def test_a_dataset_page_names_its_institution_in_the_visitors_language(app, institution):
+    dataset = factories.Dataset(owner_org=institution["id"], title_translated={"es": "Datos", "en": "Data"})
+    english = app.get(f"/en/dataset/{dataset['name']}").body
+    assert "Procurement Service" in english
+    assert "Servicio de Contratación" not in english

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ckanext.scheming.helpers import scheming_get_dataset_schema
+from ckanext.scheming.helpers import scheming_dataset_schemas, scheming_get_dataset_schema
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.fields import bilingual
@@ -130,3 +130,19 @@ def institution_extras(owner_org: str) -> dict[str, str]:
     if group is None:
         return {}
     return {name: group.extras.get(name) for name in INSTITUTION_FIELDS if group.extras.get(name)}
+
+
+def multivalued_index_fields() -> list[str]:
+    """The exact index fields this hook writes as lists, over every dataset type: Solr needs
+    them declared multi-valued (CKAN's Solr schema makes unknown fields single strings)."""
+    names: set[str] = set()
+    for schema in scheming_dataset_schemas().values():
+        for field in schema["dataset_fields"]:
+            kind = field_kind(field)
+            if kind == "repeating":
+                names.update(f"{field['field_name']}_{sub['field_name']}"
+                             for sub in field["repeating_subfields"]
+                             if field_kind(sub) in ("codes", "refs"))
+            elif kind in ("codes", "refs"):
+                names.add(field["field_name"])
+    return sorted(names)
