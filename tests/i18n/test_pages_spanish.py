@@ -215,3 +215,22 @@ def test_the_detector_finds_english():
     html = ('<p>Conjuntos de datos</p><button title="Search">Buscar</button>'
             '<p>Add Dataset</p><p>Licencia: Creative Commons Attribution</p>')
     assert english_strings(html) == ["Add Dataset", "Search"]
+
+
+def test_every_walked_page_offers_the_language_switcher_to_its_english_url(app, portal):
+    missing = []
+    for path, token in _pages(portal):
+        headers = {"Authorization": token} if token else {}
+        soup = BeautifulSoup(app.get(path, headers=headers, status=200).body, "html.parser")
+        switcher = soup.select_one("form.lang-select select[name=url]")
+        options = {o.get("lang"): o.get("value") for o in switcher.find_all("option")} if switcher else {}
+        english_url = "/en" + path.split("?")[0]
+        if not options.get("en", "").startswith(english_url.rstrip("/")) or "es" not in options:
+            missing.append((path, options))
+    assert missing == []
+
+
+def test_the_english_url_of_a_page_serves_it_in_english(app, portal):
+    response = app.get("/en/dataset/", status=200)
+    assert '<html lang="en"' in response.body
+    assert '<html lang="es"' in app.get("/dataset/", status=200).body
