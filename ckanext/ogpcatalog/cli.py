@@ -30,7 +30,7 @@ def demo_load():
     try:
         objects = demo_loader.read_content()
         with click.progressbar(
-            length=len(objects), label="Loading demo content", item_show_func=lambda n: n
+            length=len(objects), label=tk._("Loading demo content"), item_show_func=lambda n: n
         ) as bar:
             counts = demo_loader.load_demo(
                 demo_loader.site_user_context(),
@@ -40,8 +40,11 @@ def demo_load():
     except demo_loader.DemoContentError as error:
         tk.error_shout(error)
         raise click.Abort()
+    kinds = {"organizations": tk._("institutions"), "groups": tk._("groups"),
+             "datasets": tk._("datasets")}
     for kind, count in counts.items():
-        click.echo(f"{kind}: {count['created']} created, {count['kept']} kept")
+        click.echo(tk._("{kind}: {created} created, {kept} kept").format(
+            kind=kinds.get(kind, kind), created=count["created"], kept=count["kept"]))
 
 
 @ogpcatalog.command("harvest-consumer")
