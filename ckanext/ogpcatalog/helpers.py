@@ -43,8 +43,7 @@ __all__ = [
 CHAINED_FROM_PLUGINS = {"harvesters_info": "harvest"}
 
 
-def _language() -> str:
-    return tk.h.lang() or bilingual.default_language()
+_language = bilingual.current_language
 
 
 # --- the portal's types in CKAN's own phrases ---
@@ -161,7 +160,7 @@ def ogpcatalog_institution_title(name: str) -> str:
                  "include_followers": False, "include_groups": False})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return name
-    return ogpcatalog_text(org.get("title_translated")) or org.get("title") or name
+    return org.get("display_name") or name  # in the visitor's language (display_names.py)
 
 
 # --- commitments ---
@@ -220,13 +219,9 @@ def ogpcatalog_action_plan_options() -> list[dict[str, str]]:
     """Every action plan as a select option, by title in the visitor's language."""
     plans = tk.get_action("group_list")({}, {"type": "action-plan", "all_fields": True,
                                              "include_extras": True, "limit": 1000})
-    options = []
-    for plan in plans:
-        # group_list gives the schema fields as extras (stored JSON), not as fields.
-        extras = {extra["key"]: extra["value"] for extra in plan.get("extras") or []}
-        title = plan.get("title_translated") or extras.get("title_translated")
-        options.append({"value": plan["name"],
-                        "text": ogpcatalog_text(title) or plan.get("display_name") or plan["name"]})
+    # display_name is in the visitor's language (fields/display_names.py).
+    options = [{"value": plan["name"], "text": plan.get("display_name") or plan["name"]}
+               for plan in plans]
     return sorted(options, key=lambda option: option["text"].lower())
 
 

@@ -23,6 +23,21 @@ def default_language() -> str:
     return language if language in LANGUAGES else LANGUAGES[0]
 
 
+def request_language() -> str | None:
+    """The language of the current web request when it is one of LANGUAGES; None outside a
+    request (commands, jobs)."""
+    try:
+        language = tk.h.lang()
+    except (RuntimeError, TypeError, AttributeError):
+        return None
+    return language if language in LANGUAGES else None
+
+
+def current_language() -> str:
+    """The language to show things in: the request's, else the portal's default."""
+    return request_language() or default_language()
+
+
 def parse(value: Any) -> dict[str, str]:
     """A clean ``{language: text}`` dict (empty languages dropped) from what a client sent.
 

@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 
 from ckanext.ogpcatalog.fields import bilingual
-
-
-def request_language() -> str | None:
-    """The language of the current web request, or None outside one (CLI, jobs)."""
-    try:
-        return tk.h.lang() or None
-    except (RuntimeError, TypeError, AttributeError):
-        return None
 
 
 def localize(group: Any, language: str | None) -> Any:
@@ -38,7 +29,7 @@ def localize(group: Any, language: str | None) -> Any:
 
 
 def localize_all(result: Any) -> Any:
-    language = request_language()
+    language = bilingual.request_language()
     if isinstance(result, list):
         for group in result:
             localize(group, language)

@@ -26,11 +26,7 @@ TYPE_FACETS: dict[str, tuple[str, ...]] = {
 ORGANIZATION_FACETS = ("dataset_type", "theme", "procurement_methods", "ogp_values")
 
 
-def _language() -> str:
-    try:
-        return tk.h.lang() or bilingual.default_language()
-    except (RuntimeError, TypeError, AttributeError):
-        return bilingual.default_language()
+_language = bilingual.current_language
 
 
 @functools.lru_cache(maxsize=1)
@@ -79,9 +75,9 @@ def add_organization_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     return facets_dict
 
 
-def _group_titles(names: list[str], language: str, organizations: bool = False) -> dict[str, str]:
-    """Titles (in ``language``) of the institutions a field names, or of the groups it files
-    datasets under (action plans)."""
+def _group_titles(names: list[str], organizations: bool = False) -> dict[str, str]:
+    """Names in the visitor's language (their ``display_name``, see display_names.py) of the
+    institutions a field names, or of the groups it files datasets under (action plans)."""
     if not names:
         return {}
     if organizations:
@@ -92,12 +88,7 @@ def _group_titles(names: list[str], language: str, organizations: bool = False) 
         groups = tk.get_action("group_list")(
             {"ignore_auth": True},
             {"groups": names, "all_fields": True, "type": "action-plan", "include_extras": True})
-    titles = {}
-    for group in groups:
-        extras = {e["key"]: e["value"] for e in group.get("extras") or ()}
-        translated = group.get("title_translated") or extras.get("title_translated")
-        titles[group["name"]] = bilingual.pick(translated, language)[0] or group["title"]
-    return titles
+    return {group["name"]: group["display_name"] for group in groups}
 
 
 def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
@@ -114,7 +105,7 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
         if not field:
             continue
         if field.get("ogpcatalog_index_as_group") or field.get("preset") == "ogpcatalog_institution_ref":
-            titles = _group_titles([item["name"] for item in facet.get("items", ())], language,
+            titles = _group_titles([item["name"] for item in facet.get("items", ())],
                                    field.get("preset") == "ogpcatalog_institution_ref")
             for item in facet.get("items", ()):
                 item["display_name"] = titles.get(item["name"], item["name"])

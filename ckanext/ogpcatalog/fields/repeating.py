@@ -9,15 +9,9 @@ from typing import Any
 
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
+from ckanext.ogpcatalog.fields.blank import is_blank
+
 _FORM_KEY = re.compile(r"^(?P<field>[^-]+)-(?P<index>\d+)-(?P<sub>.+)$")
-
-
-def _blank(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(_blank(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_blank(v) for v in value)
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def drop_blank_items(data_dict: dict[str, Any]) -> dict[str, Any]:
@@ -32,8 +26,8 @@ def drop_blank_items(data_dict: dict[str, Any]) -> dict[str, Any]:
         items = data_dict.get(name)
         if isinstance(items, list):
             data_dict[name] = [
-                {k: v for k, v in item.items() if not _blank(v)} if isinstance(item, dict) else item
-                for item in items if not _blank(item)]
+                {k: v for k, v in item.items() if not is_blank(v)} if isinstance(item, dict) else item
+                for item in items if not is_blank(item)]
     groups: dict[tuple[str, str], list[str]] = {}
     for key in list(data_dict):
         match = _FORM_KEY.match(key) if isinstance(key, str) else None
@@ -41,6 +35,6 @@ def drop_blank_items(data_dict: dict[str, Any]) -> dict[str, Any]:
             groups.setdefault((match["field"], match["index"]), []).append(key)
     for keys in groups.values():
         for key in keys:
-            if _blank(data_dict[key]):
+            if is_blank(data_dict[key]):
                 del data_dict[key]
     return data_dict

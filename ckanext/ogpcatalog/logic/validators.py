@@ -17,6 +17,7 @@ from babel.numbers import list_currencies
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.fields.blank import is_blank
 
 __all__ = [
     "ogpcatalog_ocid_prefix",
@@ -355,25 +356,6 @@ _TRUE_TEXTS = {"true", "t", "yes", "y", "1", "si", "sí"}
 _FALSE_TEXTS = {"false", "f", "no", "n", "0"}
 
 
-def _is_blank(value: Any) -> bool:
-    """Nothing given: missing, empty text, or a list/dict (or its JSON) holding only blanks."""
-    if value is tk.missing or value is None:
-        return True
-    if isinstance(value, str):
-        text = value.strip()
-        if text[:1] in ("{", "["):
-            try:
-                return _is_blank(json.loads(text))
-            except ValueError:
-                return False
-        return not text
-    if isinstance(value, dict):
-        return all(_is_blank(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return all(_is_blank(v) for v in value)
-    return False
-
-
 def ogpcatalog_list(key: Any, data: dict, errors: dict, context: Any) -> None:
     """A list of texts from a list, a JSON list or a comma-separated string (API and form).
 
@@ -425,14 +407,6 @@ def ogpcatalog_number_output(value: Any) -> Any:
     return int(number) if number.is_integer() and "." not in str(value) else number
 
 
-def _request_language() -> str:
-    try:
-        language = tk.h.lang()
-    except RuntimeError:  # outside a request (commands, jobs)
-        language = None
-    return language if language in bilingual.LANGUAGES else bilingual.default_language()
-
-
 def ogpcatalog_required_if(other_field: str, expected: str):
     """Required when the sibling field ``other_field`` has the value ``expected``
     (``ogpcatalog_required_if(emergency,true)``, no spaces). A scheming validator: the message
@@ -451,9 +425,9 @@ def ogpcatalog_required_if(other_field: str, expected: str):
                 return
             extras = data.get(key[:-1] + ("__extras",)) or {}
             typed = [extras.get(f"{key[-1]}-{lang}") for lang in bilingual.LANGUAGES]
-            if not _is_blank(data.get(key)) or not all(_is_blank(t) for t in typed):
+            if not is_blank(data.get(key)) or not all(is_blank(t) for t in typed):
                 return
-            language = _request_language()
+            language = bilingual.current_language()
             errors[key].append(tk._("Missing value: required when “{field}” is “{value}”").format(
                 field=bilingual.pick(other.get("label") or {}, language)[0] or other_field,
                 value=bilingual.pick(choice.get("label") or {}, language)[0] or expected))
@@ -470,12 +444,12 @@ def ogpcatalog_parent_institution(key: Any, data: dict, errors: dict, context: A
     """The parent of an institution is neither the institution itself nor one of its
     descendants (no cycles). Use after ``ogpcatalog_institution_ref`` (the value is a name)."""
     parent = data.get(key)
-    if _is_blank(parent) or errors.get(key):
+    if is_blank(parent) or errors.get(key):
         return
     model = context["model"]
     own = context.get("group")
     own_names = {str(v) for v in (data.get(key[:-1] + ("name",)), data.get(key[:-1] + ("id",)))
-                 if not _is_blank(v)}
+                 if not is_blank(v)}
     if own is not None:
         own_names |= {own.name, own.id}
     if parent in own_names:
@@ -497,7 +471,7 @@ def ogpcatalog_legal_identifier_unique(key: Any, data: dict, errors: dict, conte
     """No other institution has the same legal identifier in the same scheme. Use after
     ``ogpcatalog_legal_identifier`` (which normalises the value)."""
     value = data.get(key)
-    if _is_blank(value) or errors.get(key):
+    if is_blank(value) or errors.get(key):
         return
     model = context["model"]
     scheme = str(data.get(key[:-1] + ("legal_identifier_scheme",)) or "").strip().upper()
