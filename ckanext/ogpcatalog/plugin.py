@@ -33,7 +33,10 @@ def template_helpers() -> dict[str, Any]:
 
 
 @tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.cli
+@tk.blanket.config_declarations
 @tk.blanket.validators
 class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IConfigurer)

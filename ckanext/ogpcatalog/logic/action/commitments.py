@@ -1,0 +1,4 @@
+"""Actions of the OGP commitments import/export (issue 7)."""
+from __future__ import annotations
+
+__all__: list[str] = []
