@@ -10,6 +10,13 @@ CKAN_STACK = [
     "ckanext-scheming==3.1.0",
     "ckanext-dcat==2.4.4",
     "ckanext-harvest==1.6.3",
+    # OCDS validation of procurement resources (issue 7); ocdskit detects package kinds.
+    "libcoveocds==0.17.0",
+    "ocdskit==1.7.0",
+    # Hardened XML parsing of harvested catalogues (entity expansion, external entities).
+    "defusedxml==0.7.1",
+    # XLSX exports of the metrics tables.
+    "openpyxl==3.1.5",
 ]
 
 TEST_TOOLS = [
@@ -28,6 +35,11 @@ TEST_TOOLS = [
     "Babel==2.18.0",
     "PyYAML==6.0.3",
     "gunicorn==23.0.0",
+    # DCAT-AP 3 SHACL validation of our output; fuzzing; browser journeys; load benchmark.
+    "pyshacl==0.40.1",
+    "hypothesis==6.170.15",
+    "playwright==1.65.2",
+    "locust==2.47.0",
 ]
 
 setup(
@@ -47,6 +59,8 @@ setup(
     package_data={
         "ckanext.ogpcatalog": [
             "*.yaml",
+            "*/*.yaml",
+            "*/*.csv",
             "templates/**/*",
             "assets/**/*",
             "public/**/*",
@@ -54,6 +68,7 @@ setup(
             "codelists/*.yaml",
             "search/*.sql",
             "migration/*/*.ini",
+            "migration/*/*.py",
             "migration/*/*.mako",
             "migration/*/versions/*.py",
         ],
@@ -65,6 +80,7 @@ setup(
         "ckan.plugins": [
             "ogpcatalog = ckanext.ogpcatalog.plugin:OgpCatalogPlugin",
             "ogpcatalog_search = ckanext.ogpcatalog.search.plugin:PostgresSearchPlugin",
+            "ogpcatalog_harvester = ckanext.ogpcatalog.dcat.harvester:OgpCatalogHarvester",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

@@ -6,7 +6,7 @@ import pytest
 import ckan.plugins as p
 
 # Plugins of the portal that own database tables (alembic migrations per plugin).
-PLUGINS_WITH_MIGRATIONS = ("activity", "harvest")
+PLUGINS_WITH_MIGRATIONS = ("activity", "harvest", "ogpcatalog")
 
 
 @pytest.fixture

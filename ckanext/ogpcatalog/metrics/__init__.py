@@ -1,0 +1,1 @@
+"""Publisher metrics: SQL indicators, obligations, snapshots (issue 6)."""

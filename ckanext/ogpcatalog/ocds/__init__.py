@@ -1,0 +1,1 @@
+"""OCDS resources of procurement datasets: detection, validation job, summaries (issue 7)."""
