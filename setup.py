@@ -82,6 +82,9 @@ setup(
             "ogpcatalog_search = ckanext.ogpcatalog.search.plugin:PostgresSearchPlugin",
             "ogpcatalog_harvester = ckanext.ogpcatalog.dcat.harvester:OgpCatalogHarvester",
         ],
+        "ckan.rdf.profiles": [
+            "ogpcatalog = ckanext.ogpcatalog.dcat.profile:OgpCatalogProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],
