@@ -287,9 +287,16 @@ def _forget_after_rollback(session):
     session.info.pop(_SESSION_DIRTY_KEY, None)
 
 
-def _read(callback):
-    """Run ``callback(connection)`` in CKAN's session, inside a savepoint so that a failed
-    read never spoils the caller's transaction; creates the schema if it is missing.
+_SAVEPOINT = "ogpcatalog_search_read"
+
+
+def _read(callback, settings: str = "", reset: str = ""):
+    """Run ``callback(connection, prefix)`` in CKAN's session, inside a savepoint so that a
+    failed read never spoils the caller's transaction; creates the schema if it is missing.
+
+    The callback sends ``prefix`` (the SAVEPOINT and the planner ``settings``) at the head of
+    its first statement, and ``reset`` goes with the RELEASE: a cached search costs two round
+    trips to the database, not six.
 
     The session's connection is reused on purpose: CKAN's engine may not pool connections,
     and opening one per search costs more than the search. Under READ COMMITTED every
@@ -297,23 +304,39 @@ def _read(callback):
     """
     if model.meta.engine is None:
         raise pysolr.SolrError("Failed to connect to server: no database engine configured")
-    session = model.Session()
-    try:
-        for attempt in (1, 2):
+    connection = model.Session().connection()
+    for attempt in (1, 2):
+        try:
             try:
-                with session.begin_nested():
-                    return callback(session.connection())
-            except exc.ProgrammingError as error:
-                if attempt == 2 or not _is_missing_schema(error):
-                    raise
+                result = callback(connection, f"SAVEPOINT {_SAVEPOINT}; {settings}")
+            except BaseException:
+                _rollback_read(connection)
+                raise
+            connection.exec_driver_sql(f"{reset}RELEASE SAVEPOINT {_SAVEPOINT}")
+            return result
+        except exc.ProgrammingError as error:
+            if attempt == 1 and _is_missing_schema(error):
                 ensure_schema()
-    except IndexNotBuilt as error:
-        raise _connection_error(error)
-    except exc.DBAPIError as error:
-        if _is_query_error(error):
-            log.info("Search query rejected by the database: %s", error.orig)
-            raise pysolr.SolrError("the search index could not run this query")
-        raise _connection_error(error)
+                continue
+            return _raise_read_error(error)
+        except IndexNotBuilt as error:
+            raise _connection_error(error)
+        except exc.DBAPIError as error:
+            return _raise_read_error(error)
+
+
+def _rollback_read(connection) -> None:
+    try:
+        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}")
+    except exc.DBAPIError as error:  # the savepoint was never made: the caller's transaction failed
+        log.debug("No search savepoint to roll back to: %s", error.orig)
+
+
+def _raise_read_error(error: exc.DBAPIError):
+    if _is_query_error(error):
+        log.info("Search query rejected by the database: %s", error.orig)
+        raise pysolr.SolrError("the search index could not run this query")
+    raise _connection_error(error)
 
 
 def _check_rebuilt(connection) -> None:
@@ -499,30 +522,34 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
         translation, where, facet_fields, facet_limit, facet_mincount)
     page_sql = _page_statement(translation, where, order, wanted, rows, start)
 
-    def run(connection):
-        token, rebuild_required = facet_cache.read_state(connection)
+    # The page comes with the index's change token: one statement when the facets are cached.
+    state_sql = (f"SELECT token AS state_token, rebuild_required AS state_rebuild_required, page.* "
+                 f"FROM {schema.STATE_TABLE} LEFT JOIN LATERAL ({page_sql}) page ON TRUE "
+                 f"WHERE {schema.STATE_TABLE}.id = 1 ORDER BY page.position"
+                 if rows else
+                 f"SELECT token AS state_token, rebuild_required AS state_rebuild_required "
+                 f"FROM {schema.STATE_TABLE} WHERE id = 1")
+
+    def run(connection, prefix):
+        result = connection.execute(sa.text(prefix + state_sql), translation.params).mappings().all()
+        token, rebuild_required = (result[0]["state_token"], bool(result[0]["state_rebuild_required"])) \
+            if result else (None, False)
         if rebuild_required:
             _check_rebuilt(connection)
-        if translation.uses_full_text:
-            # Full-text conditions go through the GIN index: PostgreSQL does not price the
-            # decompression of every tsvector, and for common words picks a sequential scan
-            # several times slower. Scoped to these statements (reset below).
-            connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
-        result = _run_statements(connection, token)  # on error, the savepoint undoes the SET
-        if translation.uses_full_text:
-            connection.execute(sa.text("SET LOCAL enable_seqscan = DEFAULT"))
-        return result
-
-    def _run_statements(connection, token):
+        page = [row for row in result if row.get("id") is not None] if rows else []
         summary = facet_cache.get(token, summary_sql, summary_params)
         if summary is None:
             summary = _read_summary(connection.execute(sa.text(summary_sql), summary_params),
                                     facet_fields)
             facet_cache.put(token, summary_sql, summary_params, summary)
-        page = connection.execute(sa.text(page_sql), translation.params).mappings().all() if rows else []
         return summary, page
 
-    (hits, facets), page = _read(run)
+    # Full-text conditions go through the GIN index: PostgreSQL does not price the
+    # decompression of every tsvector, and for common words picks a sequential scan several
+    # times slower. Scoped to these statements (reset with the savepoint's release).
+    settings, reset = ("SET LOCAL enable_seqscan = off; ", "SET LOCAL enable_seqscan = DEFAULT; ") \
+        if translation.uses_full_text else ("", "")
+    (hits, facets), page = _read(run, settings, reset)
     docs = [_result_doc(row, wanted) for row in page]
     # CKAN rewrites the facet lists in place: hand out copies, never the cached ones.
     return SearchResults(docs, hits, {"facet_fields": {k: list(v) for k, v in facets.items()}})
@@ -599,6 +626,7 @@ def _page_statement(translation: Translation, where: str, order: str, wanted: li
     score = f", {translation.rank_expression()} AS score" if "score" in wanted else ""
     if score:
         columns.append("page.score")
+    columns.append("page.position")
     return (f"SELECT {', '.join(columns)} FROM ("
             f"SELECT {T}.site_id, {T}.id, row_number() OVER (ORDER BY {order}) AS position{score} "
             f"FROM {schema.INDEX_TABLE} {T} WHERE {where} ORDER BY {order} "

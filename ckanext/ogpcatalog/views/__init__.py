@@ -3,10 +3,11 @@
 `tk.blanket.blueprints` registers every Blueprint named in ``__all__``; the views call actions
 and map NotAuthorized/ObjectNotFound to 403/404 (they never query the database).
 """
-from ckanext.ogpcatalog.views import commitments, harvest, metrics, ocds
-from ckanext.ogpcatalog.views.commitments import *  # noqa: F401,F403
-from ckanext.ogpcatalog.views.harvest import *  # noqa: F401,F403
-from ckanext.ogpcatalog.views.metrics import *  # noqa: F401,F403
-from ckanext.ogpcatalog.views.ocds import *  # noqa: F401,F403
 
-__all__ = [*metrics.__all__, *commitments.__all__, *ocds.__all__, *harvest.__all__]
+from importlib import import_module
+
+# By module path, not `from . import x`: a module may export a member named like itself
+# (the `metrics` Blueprint of views/metrics.py), which would shadow the module here.
+_MODULES = [import_module(f"ckanext.ogpcatalog.views.{name}") for name in ['metrics', 'commitments', 'ocds', 'harvest']]
+globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
+__all__ = [name for module in _MODULES for name in module.__all__]

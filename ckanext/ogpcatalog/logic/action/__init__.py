@@ -2,11 +2,11 @@
 
 `tk.blanket.actions` registers every name in ``__all__``: each module lists its own actions.
 """
-from ckanext.ogpcatalog.logic.action import commitments, core, harvest, metrics, ocds
-from ckanext.ogpcatalog.logic.action.commitments import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.action.core import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.action.harvest import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.action.metrics import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.action.ocds import *  # noqa: F401,F403
 
-__all__ = [*core.__all__, *metrics.__all__, *commitments.__all__, *ocds.__all__, *harvest.__all__]
+from importlib import import_module
+
+# By module path, not `from . import x`: a module may export a member named like itself
+# (the `metrics` Blueprint of views/metrics.py), which would shadow the module here.
+_MODULES = [import_module(f"ckanext.ogpcatalog.logic.action.{name}") for name in ['core', 'metrics', 'commitments', 'ocds', 'harvest']]
+globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
+__all__ = [name for module in _MODULES for name in module.__all__]

@@ -2,10 +2,11 @@
 
 `tk.blanket.auth_functions` registers every name in ``__all__``.
 """
-from ckanext.ogpcatalog.logic.auth import commitments, harvest, metrics, ocds
-from ckanext.ogpcatalog.logic.auth.commitments import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.auth.harvest import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.auth.metrics import *  # noqa: F401,F403
-from ckanext.ogpcatalog.logic.auth.ocds import *  # noqa: F401,F403
 
-__all__ = [*metrics.__all__, *commitments.__all__, *ocds.__all__, *harvest.__all__]
+from importlib import import_module
+
+# By module path, not `from . import x`: a module may export a member named like itself
+# (the `metrics` Blueprint of views/metrics.py), which would shadow the module here.
+_MODULES = [import_module(f"ckanext.ogpcatalog.logic.auth.{name}") for name in ['metrics', 'commitments', 'ocds', 'harvest']]
+globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
+__all__ = [name for module in _MODULES for name in module.__all__]
