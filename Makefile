@@ -22,7 +22,7 @@ CONFORMANCE_ENV := $(TEST_ENV)
 
 SHELL := /bin/bash
 
-.PHONY: help run stop clean status test test-setup e2e i18n venv
+.PHONY: help run stop clean status test test-setup e2e fuzz i18n venv
 
 help:
 	@echo "make run         install what is missing, start PostgreSQL, Redis, workers and the portal"
@@ -32,7 +32,8 @@ help:
 	@echo "make status      what runs"
 	@echo "make test        pytest, conformance and quick benchmarks against the project's servers"
 	@echo "make test-setup  only prepare the virtualenv, PostgreSQL, Redis and the test database"
-	@echo "make e2e         end-to-end tests against the running portal"
+	@echo "make e2e         browser journeys (Chromium) against the running portal"
+	@echo "make fuzz        fuzzing of the dataset actions, 2,000 inputs per action and type"
 	@echo "make i18n        extract, update and compile the es/en catalogues in i18n/"
 	@echo "Settings: STATE_DIR PORT PGPORT REDIS_PORT (and more: README.md)"
 
@@ -63,6 +64,11 @@ e2e:
 	else \
 		echo "make e2e: no end-to-end tests yet (tests/e2e does not exist)"; \
 	fi
+
+# The fuzzing of every dataset type's create/update actions at full size (2,000 generated
+# inputs per action and type; `make test` runs 30 of each).
+fuzz:
+	@$(TEST_ENV) HYPOTHESIS_PROFILE=thorough $(PYTEST) tests/security/test_fuzz_dataset_actions.py
 
 i18n: venv
 	@bash scripts/i18n.sh

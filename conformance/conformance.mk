@@ -4,3 +4,9 @@
 .PHONY: conformance
 conformance:
 	$(CONFORMANCE_ENV) $(VENV_PY) conformance/run.py
+
+# `make conformance-corpus`: harvest every file of the DCAT corpus (../shared/corpus/dcat) over
+# HTTP; prints a table and writes test-results/dcat-conformance-corpus.json (opt-in, slow).
+.PHONY: conformance-corpus
+conformance-corpus:
+	OGPCATALOG_CORPUS=1 $(CONFORMANCE_ENV) $(VENV_PY) -m pytest tests/dcat/test_conformance_corpus.py -q -s -p no:cacheprovider

@@ -33,6 +33,10 @@ DB_USER=ckan_default
 DB_PASSWORD=ckan
 DB_NAME=ckan_ogp
 SITE_URL="${SITE_URL:-http://127.0.0.1:$PORT}"
+# The OCDS JSON Schemas that validation reads (no PyPI package ships them, and the portal does
+# not download them at run time): a directory of schema files or a ZIP of the standard. By
+# default the 1.1.5 schemas of ../shared/corpus when that folder exists beside the checkout.
+OCDS_STANDARD="${OCDS_STANDARD:-$( [[ -d $ROOT/../shared/corpus/ocds/schema-1.1.5 ]] && cd "$ROOT/../shared/corpus/ocds/schema-1.1.5" && pwd )}"
 SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@127.0.0.1:$PGPORT/$DB_NAME"
 TEST_SQLALCHEMY_URL="postgresql://$DB_USER:$DB_PASSWORD@127.0.0.1:$PGPORT/$TEST_DB"
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"

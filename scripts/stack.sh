@@ -14,7 +14,7 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-SUPERVISED=(jobs-worker harvest-gather harvest-fetch harvest-scheduler)
+SUPERVISED=(jobs-worker harvest-gather harvest-fetch harvest-scheduler metrics-scheduler ocds-retry)
 
 # ============================================================================ system packages
 step_packages() {
@@ -24,6 +24,8 @@ step_packages() {
     command -v curl >/dev/null || need+=(curl)
     command -v redis-server >/dev/null || need+=(redis-server)
     command -v redis-cli >/dev/null || need+=(redis-tools)
+    # The browser journeys (make e2e, part of make test) drive Debian's Chromium.
+    [[ ${WANT_BROWSER:-0} == 1 ]] && ! command -v "${CHROMIUM:-chromium}" >/dev/null && need+=(chromium)
     [[ -n $(pg_bin) ]] || need+=(postgresql-15)
     if [[ -n $(pg_bin) ]] && ! compgen -G "/usr/share/postgresql/*/extension/unaccent.control" >/dev/null; then
         need+=(postgresql-contrib)
@@ -197,6 +199,8 @@ step_config() {
         -e "s|@SQLALCHEMY_URL@|$SQLALCHEMY_URL|g" \
         -e "s|@REDIS_URL@|$REDIS_URL|g" \
         -e "s|@STATE_DIR@|$STATE_DIR|g" \
+        -e "s|@OCDS_STANDARD@|$OCDS_STANDARD|g" \
+        -e "s|@HARVEST_ALLOWED_PRIVATE@|${HARVEST_ALLOWED_PRIVATE:-}|g" \
         "$ROOT/deploy/ckan.ini.in" >"$tmp")
     if [[ -n ${CKAN_PLUGINS:-} ]]; then
         sed -i "s|^ckan\.plugins = .*|ckan.plugins = $CKAN_PLUGINS|" "$tmp"
@@ -313,7 +317,7 @@ step_demo() {
     local stamp_file="$STAMP_DIR/demo-$DB_NAME" stamp
     stamp="$({
         psql_admin postgres "SELECT oid FROM pg_database WHERE datname = '$DB_NAME'"
-        hash_files "$ROOT/ckanext/ogpcatalog/demo"
+        hash_files "$ROOT/ckanext/ogpcatalog/demo" "$ROOT/ckanext/ogpcatalog/metrics/obligations-sample.yaml"
     } | sha256sum | cut -c1-16)"
     if [[ "$(cat "$stamp_file" 2>/dev/null)" == "$stamp" ]]; then
         note "already loaded"
@@ -325,6 +329,12 @@ step_demo() {
     fi
     ckan_cli ogpcatalog demo load ||
         die "ckan ogpcatalog demo load failed" "read the traceback in the log; DEMO=0 skips this step"
+    # The sample publication obligations (modelled on Ecuador's transparency law) and the
+    # metrics history rebuilt from the datasets' dates, so the dashboard has its charts at once.
+    ckan_cli ogpcatalog metrics obligations load "$ROOT/ckanext/ogpcatalog/metrics/obligations-sample.yaml" ||
+        die "loading the sample obligations failed" "read the traceback in the log"
+    ckan_cli ogpcatalog metrics backfill && ckan_cli ogpcatalog metrics snapshot ||
+        die "the metrics history could not be built" "read the traceback in the log"
     echo "$stamp" >"$stamp_file"
     note "loaded"
 }
@@ -372,6 +382,10 @@ step_workers() {
     start_supervised harvest-gather -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest-consumer gather
     start_supervised harvest-fetch -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest-consumer fetch
     start_supervised harvest-scheduler --every "$HARVEST_INTERVAL" -- "$VENV/bin/ckan" -c "$CKAN_INI" harvester run
+    # The day's metrics snapshot (publisher metrics history), taken once a day.
+    start_supervised metrics-scheduler -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog metrics scheduler
+    # OCDS files whose download failed are retried when due (the jobs worker has no timer).
+    start_supervised ocds-retry --every 600 -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog ocds retry
     note "${SUPERVISED[*]}"
 }
 
@@ -492,7 +506,7 @@ cmd_test_setup() {
     ensure_dirs
     lock_state
     steps_begin 7
-    step "Checking system packages" step_packages
+    WANT_BROWSER=1 step "Checking system packages" step_packages
     step "Preparing the virtualenv ($VENV)" step_venv
     step "Creating the PostgreSQL cluster" step_pg_cluster
     step "Starting PostgreSQL" step_pg_start

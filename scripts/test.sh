@@ -5,6 +5,8 @@
 #   2. pytest over tests/ (tests/e2e excluded: `make e2e`), with CKAN's --ckan-ini=test.ini
 #   3. make conformance               (defined by conformance/conformance.mk)
 #   4. every benchmark (bench/*.py with a __main__ entry) with --quick
+#   5. make run (the portal, its workers and the demo), then make e2e: browser journeys in
+#      Chromium (which step 1 installs) against that portal
 #
 # All suites run even when one fails; the exit status is non-zero if any failed, and also when
 # pytest collected no test (its exit status 5). PYTEST_ARGS adds arguments to pytest.
@@ -78,6 +80,28 @@ run_benchmarks() {
     fi
 }
 
+# --------------------------------------------------------------------------------------- e2e
+run_e2e() {
+    local log="$LOG_DIR/e2e.log" rc=0 summary
+    say ""
+    say "=== make run, then make e2e (browser journeys)"
+    # The harvest journey serves a ministry catalogue on 127.0.0.1: the portal may fetch it.
+    if ! HARVEST_ALLOWED_PRIVATE=127.0.0.1 bash "$ROOT/scripts/stack.sh" run; then
+        record e2e failed "FAILED (make run did not start the portal; see $LOG_DIR)"
+        return 0
+    fi
+    set +e
+    "${MAKE:-make}" --no-print-directory -C "$ROOT" e2e 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    set -e
+    summary="$({ grep -E '^=+ .* in [0-9.]+s' "$log" || true; } | tail -n1 | sed -E 's/^=+ //; s/ =+$//')"
+    if ((rc == 0)); then
+        record e2e ok "ok (${summary:-passed}; screenshots in test-results/e2e/)"
+    else
+        record e2e failed "FAILED (${summary:-exit status $rc}; pages in test-results/e2e/)"
+    fi
+}
+
 main() {
     bash "$ROOT/scripts/stack.sh" test-setup
 
@@ -92,6 +116,7 @@ main() {
     run_pytest
     run_conformance
     run_benchmarks
+    run_e2e
 
     say ""
     ((failed)) && verdict=FAILED

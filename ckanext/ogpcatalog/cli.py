@@ -7,12 +7,20 @@ __all__ = ["ogpcatalog"]
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.commitments.cli import commitments as commitments_commands
 from ckanext.ogpcatalog.demo import loader as demo_loader
+from ckanext.ogpcatalog.metrics.cli import metrics as metrics_commands
+from ckanext.ogpcatalog.ocds.cli import ocds as ocds_commands
 
 
 @click.group(short_help="ckanext-ogpcatalog commands")
 def ogpcatalog():
     """Commands of the ckanext-ogpcatalog extension."""
+
+
+ogpcatalog.add_command(commitments_commands)
+ogpcatalog.add_command(metrics_commands)
+ogpcatalog.add_command(ocds_commands)
 
 
 @ogpcatalog.group(short_help="Demo content of a national portal")

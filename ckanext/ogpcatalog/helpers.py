@@ -12,6 +12,7 @@ from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
 from ckanext.ogpcatalog import codelists, type_names
+from ckanext.ogpcatalog.commitments.evidence import ogpcatalog_evidence_freshness  # noqa: F401
 from ckanext.ogpcatalog.fields import bilingual
 
 __all__ = [
@@ -31,11 +32,13 @@ __all__ = [
     "ogpcatalog_institution_title",
     "ogpcatalog_commitment_evidence",
     "ogpcatalog_commitments_evidenced_by",
+    "ogpcatalog_evidence_freshness",
     "ogpcatalog_action_plan",
     "ogpcatalog_action_plan_commitments",
     "ogpcatalog_action_plan_options",
     "ogpcatalog_format_number",
     "ogpcatalog_format_money",
+    "ogpcatalog_ocds_suggestions",
 ]
 
 
@@ -260,3 +263,11 @@ def ogpcatalog_format_money(amount: Any, currency: str) -> str:
         return format_currency(number, currency, locale=_language())
     except (ValueError, TypeError):
         return f"{format_decimal(number, locale=_language())} {currency}"
+
+
+def ogpcatalog_ocds_suggestions(pkg: dict[str, Any]) -> list[dict[str, Any]]:
+    """Declared vs observed values of a procurement dataset's fields (its OCDS files)."""
+    try:
+        return tk.get_action("ogpcatalog_ocds_suggestions_show")({}, {"id": pkg["id"]})["fields"]
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return []

@@ -11,7 +11,9 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ogpcatalog import helpers
 from ckanext.ogpcatalog.api_language import ApiLanguageMiddleware
+from ckanext.ogpcatalog.csrf_exemptions import scope_csrf_exemptions
 from ckanext.ogpcatalog.fields import facets, index
+from ckanext.ogpcatalog.ocds import hooks as ocds_hooks
 
 
 def i18n_directory() -> str:
@@ -45,10 +47,12 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.ISignal)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "ogpcatalog")
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
@@ -58,6 +62,7 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     def make_middleware(self, app, config):
         # Around CKAN's own I18nMiddleware (the Flask app's wsgi_app), inside the app object.
         app.wsgi_app = ApiLanguageMiddleware(app.wsgi_app)
+        scope_csrf_exemptions()
         return app
 
     # ITranslation
@@ -73,6 +78,13 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
         return facets.label_facet_items(search_results)
+
+    def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return ocds_hooks.add_summaries(pkg_dict)
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return ocds_hooks.signal_subscriptions()
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:

@@ -17,6 +17,8 @@ def _names() -> dict[str, tuple[str, str]]:
         "procurement": (tk._("procurement dataset"), tk._("Public procurement")),
         "commitment": (tk._("commitment"), tk._("Commitments")),
         "action-plan": (tk._("action plan"), tk._("Action plans")),
+        # ckanext-harvest's sources are datasets of type "harvest" (activity streams name them).
+        "harvest": (tk._("harvested catalogue"), tk._("Harvested catalogues")),
     }
 
 

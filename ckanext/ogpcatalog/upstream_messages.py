@@ -43,6 +43,7 @@ SCHEMING_MESSAGES = (
 # pages that core's Spanish catalogue leaves in English or gets wrong ("Actrulizar",
 # "Otra (Public Domain)"). Placeholders in braces are kept as core formats them.
 CKAN_CORE_MESSAGES = (
+    N_("Publish"),
     N_("Navigate to Home - {site_title}"),
     N_("API Docs"),
     N_("Filter by: {title}"),
@@ -177,4 +178,28 @@ HARVEST_MESSAGES = (
     # ckanext-dcat's harvester, as the harvest form lists it
     N_("Generic DCAT RDF Harvester"),
     N_("Harvester for DCAT datasets from an RDF graph"),
+)
+
+# ckanext-activity: the activity types of the stream's filter, and its labels.
+ACTIVITY_MESSAGES = (
+    N_("New Package"),
+    N_("Changed Package"),
+    N_("Deleted Package"),
+    N_("Follow Dataset"),
+    N_("New Resource View"),
+    N_("Changed Resource View"),
+    N_("Deleted Resource View"),
+    N_("New Organization"),
+    N_("Changed Organization"),
+    N_("Deleted Organization"),
+    N_("Follow Organization"),
+    N_("New Group"),
+    N_("Changed Group"),
+    N_("Deleted Group"),
+    N_("Follow Group"),
+    N_("New User"),
+    N_("Changed User"),
+    N_("Follow User"),
+    N_("Activity occurred on: {time}"),
+    N_("This information is visible to you and admins"),
 )

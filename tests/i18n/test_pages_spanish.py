@@ -170,6 +170,13 @@ def _pages(portal):
         ("/harvest/new", sysadmin),
         ("/harvest/catalogo-mintel", sysadmin),
         ("/harvest/admin/catalogo-mintel", sysadmin),
+        ("/commitment/ec0003", anonymous),
+        ("/user/editora", anonymous),
+        ("/user/editora", editor),
+        ("/dataset/activity/puntos-wifi", editor),
+        ("/organization/activity/mintel", editor),
+        ("/publishers", sysadmin),
+        ("/publishers/mintel", editor),
     ]
 
 

@@ -129,7 +129,8 @@ def institution_extras(owner_org: str) -> dict[str, str]:
     group = model.Group.get(owner_org)
     if group is None:
         return {}
-    return {name: group.extras.get(name) for name in INSTITUTION_FIELDS if group.extras.get(name)}
+    extras = group.extras or {}  # NULL for organizations written outside CKAN's actions
+    return {name: extras[name] for name in INSTITUTION_FIELDS if extras.get(name)}
 
 
 def multivalued_index_fields() -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import ckan.plugins.toolkit as tk
 from ckanext.scheming.helpers import scheming_get_dataset_schema
 
 from ckanext.ogpcatalog.fields.blank import is_blank
@@ -22,6 +23,7 @@ def drop_blank_items(data_dict: dict[str, Any]) -> dict[str, Any]:
     if not schema:
         return data_dict
     names = {f["field_name"] for f in schema["dataset_fields"] if "repeating_subfields" in f}
+    _check_item_lists(data_dict, names)
     for name in names:
         items = data_dict.get(name)
         if isinstance(items, list):
@@ -38,3 +40,21 @@ def drop_blank_items(data_dict: dict[str, Any]) -> dict[str, Any]:
             if is_blank(data_dict[key]):
                 del data_dict[key]
     return data_dict
+
+
+def _check_item_lists(data_dict: dict[str, Any], names: set[str]) -> None:
+    """A repeating field holds a list of items (objects). ``null`` or ``""`` is no item;
+    anything else is refused with an error naming the field (CKAN's own validation would
+    answer an "Integrity Error" that names none)."""
+    errors: dict[str, list[str]] = {}
+    for name in names:
+        if name not in data_dict:
+            continue
+        items = data_dict[name]
+        if items is None or items == "":
+            data_dict[name] = []
+        elif not isinstance(items, list) or not all(
+                isinstance(item, dict) or is_blank(item) for item in items):
+            errors[name] = [tk._("Must be a list of items, each an object with its own fields")]
+    if errors:
+        raise tk.ValidationError(errors)

@@ -20,6 +20,7 @@ from ckanext.ogpcatalog.fields import bilingual
 from ckanext.ogpcatalog.fields.blank import is_blank
 
 __all__ = [
+    "ogpcatalog_codes",
     "ogpcatalog_ocid_prefix",
     "ogpcatalog_currency",
     "ogpcatalog_ogp_identifier",
@@ -509,3 +510,12 @@ def ogpcatalog_urls(value: Any, context: Any = None) -> Any:
         raise tk.Invalid(tk._("Invalid URL: {value}. Expected an address starting with http:// "
                               "or https://").format(value=", ".join(bad)))
     return urls
+
+
+def ogpcatalog_codes(value: Any, context: Any = None) -> Any:
+    """Codelist values are codes: one text, or a list of texts. Anything nested is refused
+    here, naming the field (scheming's choice validators fail on it with a 500)."""
+    values = value if isinstance(value, list) else [value]
+    if any(isinstance(item, (list, dict)) for item in values):
+        raise tk.Invalid(tk._("Must be a code of the list, or a list of such codes"))
+    return value

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
+from ckanext.ogpcatalog.fields.core_types import check_core_field_types
 from ckanext.ogpcatalog.fields.display_names import localize_all
 from ckanext.ogpcatalog.fields.repeating import drop_blank_items
 
@@ -33,9 +34,11 @@ group_list = _localized("group_list")
 
 @tk.chained_action
 def package_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    check_core_field_types(data_dict)
     return next_action(context, drop_blank_items(data_dict))
 
 
 @tk.chained_action
 def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    check_core_field_types(data_dict)
     return next_action(context, drop_blank_items(data_dict))

@@ -1,0 +1,137 @@
+"""Guards of the harvester: nothing lost, nothing trusted blindly.
+
+* :func:`check_payload` refuses answers that cannot be a catalogue (empty, an HTML page) and
+  unsafe documents before rdflib sees them: XML with a DTD or entity declarations (billion
+  laughs, XXE) and JSON-LD that would make rdflib fetch a remote ``@context``.
+* :func:`check_deletions` refuses to delete most of a source's datasets at once unless the source
+  explicitly allows it.
+* :func:`check_record` reports records without title or identifier (skipped, the rest imported).
+
+Every refusal is a :class:`GuardError` with a translatable message that never quotes content.
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+from xml.etree.ElementTree import ParseError
+
+from ckanext.ogpcatalog.dcat.fetch import N_, FetchError
+
+XML_FORMATS = {"xml", "rdf/xml", "application/rdf+xml", "pretty-xml", "trix"}
+JSONLD_FORMATS = {"json-ld", "application/ld+json", "jsonld"}
+JSON_FORMATS = {"datajson-argentina", "datajson-us"}
+
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+
+
+class GuardError(FetchError):
+    """A downloaded document refused by a guard (same translatable shape as FetchError)."""
+
+
+def _strip_bom(content: bytes) -> bytes:
+    return content[3:] if content.startswith(b"\xef\xbb\xbf") else content
+
+
+def check_payload(content: bytes, fmt: str | None, url: str) -> bytes:
+    """Refuse payloads that cannot be a catalogue or are unsafe to parse; return the content.
+
+    :raises GuardError: empty answer, HTML page, XML with DTD/entities, malformed XML or JSON,
+        JSON-LD with a remote ``@context``.
+    """
+    content = _strip_bom(content)
+    if not content.strip():
+        raise GuardError(N_("The server answered {url} with an empty document: nothing was "
+                         "imported or deleted."), url=url)
+    head = content[:4096]
+    if _HTML_START.match(head):
+        raise GuardError(N_("The server answered {url} with an HTML page (maybe a maintenance "
+                         "page), not a catalogue: nothing was imported or deleted."), url=url)
+    fmt = (fmt or "").lower()
+    stripped = content.lstrip()
+    looks_xml = stripped.startswith(b"<")
+    if fmt in XML_FORMATS or (not fmt and looks_xml):
+        check_xml(content, url)
+    elif fmt in JSONLD_FORMATS or fmt in JSON_FORMATS or (not fmt and stripped[:1] in (b"{", b"[")):
+        data = load_json(content, url)
+        if fmt not in JSON_FORMATS:
+            check_jsonld(data, url)
+    return content
+
+
+def check_xml(content: bytes, url: str) -> None:
+    """Reject DTDs, entity declarations and external references, and malformed XML."""
+    try:
+        defused_fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException:
+        raise GuardError(N_("The catalogue at {url} declares XML entities or a DTD, which are "
+                         "refused for safety (entity expansion, external entities)."), url=url)
+    except (ParseError, ValueError, UnicodeDecodeError):
+        raise GuardError(N_("The catalogue at {url} is not well-formed XML."), url=url)
+
+
+def load_json(content: bytes, url: str) -> Any:
+    try:
+        return json.loads(content.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        raise GuardError(N_("The catalogue at {url} is not valid JSON."), url=url)
+
+
+def _remote_contexts(node: Any) -> bool:
+    """True when a JSON-LD node refers to a context by URL (``@context`` string or ``@import``)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                if isinstance(value, str):
+                    return True
+                if isinstance(value, list) and any(isinstance(v, str) for v in value):
+                    return True
+                if isinstance(value, dict) and "@import" in value:
+                    return True
+            if _remote_contexts(value):
+                return True
+    elif isinstance(node, list):
+        return any(_remote_contexts(item) for item in node)
+    return False
+
+
+def check_jsonld(data: Any, url: str) -> None:
+    if data in ({}, []):
+        raise GuardError(N_("The catalogue at {url} is an empty JSON-LD document: nothing was "
+                         "imported or deleted."), url=url)
+    if _remote_contexts(data):
+        raise GuardError(N_("The JSON-LD catalogue at {url} refers to a remote @context, which "
+                         "the harvester never downloads; embed the context in the document."),
+                         url=url)
+
+
+def check_deletions(existing: int, to_delete: int, threshold: float,
+                    allow_mass_deletion: bool) -> str | None:
+    """The reason to refuse deleting ``to_delete`` of ``existing`` datasets, or None to go ahead.
+
+    :param threshold: the largest fraction of the source's datasets one harvest may delete
+    """
+    if to_delete == 0 or allow_mass_deletion:
+        return None
+    if existing and to_delete / existing > threshold:
+        return (N_("The catalogue no longer lists {count} of the {existing} datasets harvested "
+                "from it (more than {percent}%): nothing was deleted. If this is intended, set "
+                "\"allow_mass_deletion\": true in the source configuration and harvest again."))
+    return None
+
+
+def check_record(dataset: dict[str, Any], guid: str | None) -> str | None:
+    """The reason to skip a parsed record, or None."""
+    title = dataset.get("title")
+    translated = dataset.get("title_translated")
+    if isinstance(translated, dict) and any(v for v in translated.values() if isinstance(v, str)):
+        title = title or next(v for v in translated.values() if isinstance(v, str) and v)
+    if not (isinstance(title, str) and title.strip()):
+        return N_("A record without title was skipped (identifier: {guid}).")
+    if not guid:
+        return N_("A record without identifier was skipped (title: {title}).")
+    return None

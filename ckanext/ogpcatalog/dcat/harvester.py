@@ -1,0 +1,651 @@
+"""`ogpcatalog_harvester`: ckanext-dcat's RDF harvester, hardened for ministries' catalogues.
+
+What it adds to ``DCATRDFHarvester``:
+
+* downloads only through :mod:`ckanext.ogpcatalog.dcat.fetch` (no private addresses, timeouts,
+  byte limits, no automatic redirects) and parses only documents :mod:`.guards` accepted;
+* per-source configuration (:mod:`.source_config`): format, profiles, default language,
+  dataset type rules, publisher mapping (:mod:`.publishers`), limits, deletion policy;
+* no mass deletion: an empty or broken answer, a failed page or a sudden drop below the
+  deletion threshold deletes nothing; only the source's own harvested datasets are deleted;
+* incremental: a record whose content hash has not changed is not imported again;
+* a dry run (:func:`plan_harvest`) that computes the same plan and writes nothing;
+* each harvest object imported in one transaction under a lock on its identifier, so two
+  consumers never create the same dataset twice.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import rdflib
+import sqlalchemy as sa
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib import plugins as lib_plugins
+
+from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
+from ckanext.dcat.processors import RDFParser
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+from ckanext.ogpcatalog.dcat import guards
+from ckanext.ogpcatalog.dcat.fetch import N_, FetchError, _, fetch
+from ckanext.ogpcatalog.dcat.publishers import PublisherIndex, publisher_from_graph
+from ckanext.ogpcatalog.dcat.source_config import ConfigError, SourceConfig, parse_config
+
+log = logging.getLogger(__name__)
+
+HARVESTER_NAME = "ogpcatalog_dcat"
+# The keys under which the `ogpcatalog` profile lists values it could not read (dcat/profile.py).
+PARSE_ERRORS_KEY = "ogpcatalog_parse_errors"
+PARSE_WARNINGS_KEY = "ogpcatalog_parse_warnings"
+HASH_EXTRA = "content_hash"
+HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+DCAT_PROPERTY = {"theme": DCAT.theme, "keyword": DCAT.keyword,
+                 "conformsTo": DCTERMS.conformsTo, "type": DCTERMS.type}
+
+
+@dataclass
+class Message:
+    """A report line: English msgid + parameters, translated when shown or stored."""
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return _(self.msgid).format(**self.params)
+
+
+@dataclass
+class PlannedRecord:
+    guid: str | None
+    title: str
+    action: str  # create, update, unchanged, skip
+    reason: Message | None = None
+    dataset: dict[str, Any] | None = None
+    content_hash: str | None = None
+    package_id: str | None = None
+
+
+@dataclass
+class Plan:
+    records: list[PlannedRecord] = field(default_factory=list)
+    deletions: list[tuple[str, str]] = field(default_factory=list)  # (guid, package_id)
+    errors: list[Message] = field(default_factory=list)
+    fatal: bool = False
+    complete: bool = True
+    pages: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        def rows(action: str) -> list[dict[str, Any]]:
+            return [{"guid": r.guid, "title": r.title,
+                     **({"reason": str(r.reason)} if r.reason else {}),
+                     **({"type": r.dataset.get("type"), "owner_org": r.dataset.get("owner_org")}
+                        if r.dataset else {})}
+                    for r in self.records if r.action == action]
+        return {
+            "create": rows("create"), "update": rows("update"),
+            "unchanged": rows("unchanged"), "skip": rows("skip"),
+            "delete": [{"guid": guid, "package_id": pkg} for guid, pkg in self.deletions],
+            "errors": [str(e) for e in self.errors],
+            "complete": self.complete, "fatal": self.fatal, "pages": self.pages,
+        }
+
+
+@contextlib.contextmanager
+def _harvest_language(default_language: str) -> Iterator[None]:
+    try:
+        from ckanext.ogpcatalog.dcat.languages import harvest_language
+    except ImportError:
+        yield
+        return
+    with harvest_language(default_language):
+        yield
+
+
+def _normalize_language(tag: Any) -> Any:
+    """A language value as a code of the `language` codelist (``es-EC``, ``es``, ``spa`` and the
+    EU authority URI all give ``SPA``); codes already in the codelist and unknown values are
+    kept as they are."""
+    if not isinstance(tag, str):
+        return tag
+    from ckanext.ogpcatalog import codelists
+
+    try:
+        from ckanext.ogpcatalog.dcat.languages import normalize_language_tag
+        language = codelists.get("language")
+    except (ImportError, LookupError, ValueError):
+        return tag
+    if tag in language:
+        return tag
+    iso = normalize_language_tag(tag)
+    for code in language.codes:
+        if iso and code.extra.get("iso639_1") == iso:
+            return code.code
+    return tag
+
+
+def _available_profiles(names: list[str], explicit: bool) -> list[str]:
+    """The default chain without the profiles not installed yet; explicit ones are kept."""
+    if explicit:
+        return names
+    from importlib.metadata import entry_points
+    known = {ep.name for ep in entry_points(group="ckan.rdf.profiles")}
+    kept = []
+    for name in names:
+        if name not in known:
+            continue
+        try:
+            entry_points(group="ckan.rdf.profiles", name=name)[name].load()
+        except Exception:  # a profile module not importable (being written)
+            log.warning("RDF profile %s cannot be loaded; harvesting without it", name)
+            continue
+        kept.append(name)
+    return kept
+
+
+def _rdflib_format(cfg: SourceConfig, content_type: str | None, content: bytes) -> str:
+    if cfg.rdflib_format:
+        return cfg.rdflib_format
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media in ("text/turtle", "application/x-turtle", "text/n3"):
+        return "turtle"
+    if media in ("application/ld+json",):
+        return "json-ld"
+    if media in ("application/rdf+xml", "application/xml", "text/xml"):
+        return "xml"
+    if media == "application/n-triples":
+        return "nt"
+    head = content.lstrip()[:1]
+    if head == b"<":
+        return "xml"
+    if head in (b"{", b"["):
+        return "json-ld"
+    return "turtle"
+
+
+def parse_document(content: bytes, cfg: SourceConfig, content_type: str | None,
+                   url: str) -> rdflib.Graph:
+    """Guard then parse one downloaded page into a graph.
+
+    :raises FetchError: refused or unparseable (message without content)
+    """
+    if cfg.datajson_flavour:
+        guards.check_payload(content, cfg.format, url)
+        data = guards.load_json(content, url)
+        try:
+            from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
+        except ImportError:
+            raise guards.GuardError(N_("The data.json format is not available on this portal."))
+        try:
+            return datajson_to_graph(data, cfg.datajson_flavour)
+        except ValueError as error:
+            raise guards.GuardError(N_("The data.json catalogue at {url} cannot be used: {error}"),
+                                    url=url, error=str(error)[:300])
+    fmt = _rdflib_format(cfg, content_type, content)
+    guards.check_payload(content, fmt, url)
+    graph = rdflib.Graph()
+    try:
+        graph.parse(data=content, format=fmt)
+    except Exception:  # rdflib has no common parse error; never echo its message (content)
+        raise guards.GuardError(N_("The catalogue at {url} could not be read as {format}."),
+                                url=url, format=fmt)
+    return graph
+
+
+def _next_page(graph: rdflib.Graph) -> str | None:
+    for kind in (HYDRA.PartialCollectionView, HYDRA.PagedCollection):
+        for node in graph.subjects(RDF.type, kind):
+            for predicate in (HYDRA.next, HYDRA.nextPage):
+                for target in graph.objects(node, predicate):
+                    return str(target)
+    return None
+
+
+def _rule_values(graph: rdflib.Graph, ref, prop) -> list[str]:
+    values = []
+    for obj in graph.objects(ref, prop):
+        values.append(str(obj))
+        if not isinstance(obj, rdflib.Literal):
+            for label_prop in (SKOS.prefLabel, RDFS.label, DCTERMS.title):
+                values.extend(str(v) for v in graph.objects(obj, label_prop))
+    return values
+
+
+def dataset_type_for(graph: rdflib.Graph, ref, cfg: SourceConfig) -> str:
+    """The source's type rules first, then the type the record declares with the portal's own
+    classes (``ogpc:ProcurementDataset``...), then the source's ``dataset_type``."""
+    for rule in cfg.type_rules:
+        if rule.matches(_rule_values(graph, ref, DCAT_PROPERTY[rule.field])):
+            return rule.type
+    try:
+        from ckanext.ogpcatalog.dcat.vocabulary import dataset_type_of
+    except ImportError:
+        dataset_type_of = None
+    declared = dataset_type_of(graph, ref) if dataset_type_of else None
+    return declared or cfg.dataset_type or "dataset"
+
+
+def content_hash(dataset: dict[str, Any]) -> str:
+    payload = {k: v for k, v in dataset.items() if k not in ("name", "id")}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _title(dataset: dict[str, Any]) -> str:
+    title = dataset.get("title")
+    if not title and isinstance(dataset.get("title_translated"), dict):
+        title = next((v for v in dataset["title_translated"].values() if v), "")
+    return title if isinstance(title, str) else ""
+
+
+class OgpCatalogHarvester(DCATRDFHarvester):
+    """The portal's DCAT harvester (source type ``ogpcatalog_dcat``)."""
+
+    p.implements(p.IActions)
+
+    def __new__(cls, *args: Any, **kwargs: Any):
+        # SingletonPlugin keeps its instance in `cls._instance`, which a subclass inherits from
+        # the loaded `dcat_rdf_harvester`: keep our own instance.
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    # IActions: the URL of a new or edited source is checked like every download
+    def get_actions(self) -> dict[str, Any]:
+        from ckanext.ogpcatalog.logic.action import harvest as actions
+        return {"package_create": actions.harvest_package_create,
+                "package_update": actions.harvest_package_update}
+
+    def info(self) -> dict[str, str]:
+        return {
+            "name": HARVESTER_NAME,
+            "title": _("DCAT catalogue (protected)"),
+            "description": _("Harvests a DCAT catalogue (RDF/XML, Turtle, JSON-LD or data.json) "
+                             "with download limits, publisher mapping and protection against "
+                             "mass deletion."),
+        }
+
+    # -- configuration -------------------------------------------------------------------
+
+    def validate_config(self, source_config: str | None) -> str | None:
+        try:
+            parse_config(source_config)
+        except ConfigError as error:
+            raise ValueError(str(error))
+        return source_config
+
+    # -- planning (shared by gather and the dry run) -------------------------------------
+
+    def plan(self, source: model.Package | Any, config_text: str | None,
+             force: bool = False) -> Plan:
+        """What a harvest of ``source`` would do; writes nothing.
+
+        :param source: the harvest source (``id``, ``url``)
+        """
+        plan = Plan()
+        try:
+            cfg = parse_config(config_text)
+        except ConfigError as error:
+            plan.fatal = True
+            plan.errors.append(Message(N_("The source configuration is invalid: {error}"),
+                                       {"error": str(error)}))
+            return plan
+
+        graphs = self._download(source.url, cfg, plan)
+        if plan.fatal:
+            return plan
+
+        source_package = model.Package.get(source.id)
+        source_org = source_package.owner_org if source_package else None
+        explicit = "profiles" in (json.loads(config_text) if config_text and
+                                  config_text.strip() else {})
+        profiles = _available_profiles(cfg.profiles, explicit)
+        parser = RDFParser(profiles=profiles)
+        publishers = PublisherIndex(cfg.publishers)
+        mine = self._current_objects(source.id)
+        seen: set[str] = set()
+        names_taken: set[str] = set()
+        records: list[PlannedRecord] = []
+        for graph in graphs:
+            for ref in list(graph.subjects(RDF.type, DCAT.Dataset)):
+                records.append(self._plan_record(graph, ref, cfg, parser, publishers, source,
+                                                 source_org, plan, mine, seen, names_taken,
+                                                 force))
+        plan.records = records
+        self._check_conflicts(plan, source.id)
+        self._plan_deletions(plan, cfg, mine, seen)
+        return plan
+
+    def _download(self, url: str, cfg: SourceConfig, plan: Plan) -> list[rdflib.Graph]:
+        graphs: list[rdflib.Graph] = []
+        seen_urls: set[str] = set()
+        seen_hashes: set[str] = set()
+        deadline = time.monotonic() + cfg.timeout
+        next_url: str | None = url
+        while next_url:
+            if plan.pages >= cfg.max_pages:
+                plan.complete = False
+                plan.errors.append(Message(
+                    N_("The catalogue has more than {count} pages (max_pages): the harvest stopped "
+                    "there and nothing was deleted."), {"count": cfg.max_pages}))
+                break
+            if next_url in seen_urls:
+                break
+            seen_urls.add(next_url)
+            plan.pages += 1
+            remaining = deadline - time.monotonic()
+            try:
+                if remaining <= 0:
+                    raise FetchError(N_("Downloading {url} took longer than {seconds} seconds."),
+                                     url=next_url, seconds=cfg.timeout)
+                result = fetch(next_url, max_bytes=cfg.max_bytes, deadline=remaining)
+                digest = hashlib.sha256(result.content).hexdigest()
+                if digest in seen_hashes:  # a server answering every page with the same one
+                    break
+                seen_hashes.add(digest)
+                graph = parse_document(result.content, cfg, result.content_type, next_url)
+            except FetchError as error:
+                if plan.pages == 1:
+                    plan.fatal = True
+                    plan.errors.append(Message(
+                        N_("{error} Nothing was imported or deleted."), {"error": str(error)}))
+                else:
+                    plan.complete = False
+                    plan.errors.append(Message(
+                        N_("Page {page} of the catalogue failed: {error} The datasets of the "
+                        "earlier pages were imported; nothing was deleted."),
+                        {"page": plan.pages, "error": str(error)}))
+                break
+            has_datasets = next(iter(graph.subjects(RDF.type, DCAT.Dataset)), None) is not None
+            if not has_datasets and plan.pages == 1:
+                plan.fatal = True
+                plan.errors.append(Message(
+                    N_("The catalogue at {url} lists no datasets: nothing was imported or deleted."),
+                    {"url": next_url}))
+                break
+            graphs.append(graph)
+            following = _next_page(graph)
+            next_url = None
+            if following:
+                try:
+                    from urllib.parse import urljoin
+                    next_url = urljoin(result.url, following)
+                except ValueError:
+                    next_url = None
+        return graphs
+
+    def _plan_record(self, graph, ref, cfg: SourceConfig, parser: RDFParser,
+                     publishers: PublisherIndex, source, source_org: str | None, plan: Plan,
+                     mine: dict[str, tuple[str, str | None]], seen: set[str],
+                     names_taken: set[str], force: bool) -> PlannedRecord:
+        dataset_type = dataset_type_for(graph, ref, cfg)
+        dataset: dict[str, Any] = {}
+        try:
+            with _harvest_language(cfg.default_language):
+                for profile_class in parser._profiles:
+                    profile_class(graph, dataset_type=dataset_type,
+                                  compatibility_mode=False).parse_dataset(dataset, ref)
+        except Exception as error:  # a profile choking on one record: skip it, keep the rest
+            log.info("Record %s could not be read: %r", ref, error)
+            return PlannedRecord(str(ref) if isinstance(ref, rdflib.URIRef) else None, "",
+                                 "skip", Message(N_("The record {ref} could not be read and was "
+                                                 "skipped."), {"ref": str(ref)[:200]}))
+        dataset["type"] = dataset_type
+        parse_errors = dataset.pop(PARSE_ERRORS_KEY, None) or []
+        parse_warnings = dataset.pop(PARSE_WARNINGS_KEY, None) or []
+        if parse_warnings:
+            log.info("Record %s: %d parse warnings", ref, len(parse_warnings))
+        guid = self._get_guid(dataset, source_url=None) if (
+            dataset.get("uri") or self._get_dict_value(dataset, "identifier")) else None
+        if not guid and isinstance(ref, rdflib.URIRef):
+            guid = str(ref)
+        title = _title(dataset)
+        if guid:
+            seen.add(guid)
+        for problem in parse_errors:
+            plan.errors.append(Message(
+                N_("Dataset {guid}: a value of {field} could not be read and was left out "
+                   "({message})."),
+                {"guid": guid or str(ref)[:200], "field": str(problem.get("field", "?"))[:80],
+                 "message": str(problem.get("message", ""))[:200]}))
+        reason = guards.check_record(dataset, guid)
+        if reason:
+            return PlannedRecord(guid, title, "skip",
+                                 Message(reason, {"guid": guid or "-", "title": title[:200]}))
+        dataset.setdefault("extras", [])
+        dataset["extras"] = [e for e in dataset["extras"] if e.get("key") != "guid"]
+        dataset["extras"].append({"key": "guid", "value": guid})
+        if cfg.language_normalization and isinstance(dataset.get("language"), list):
+            dataset["language"] = list(dict.fromkeys(
+                _normalize_language(tag) for tag in dataset["language"]))
+
+        publisher = publisher_from_graph(graph, ref)
+        match = publishers.resolve(publisher, source_org)
+        if match.org_id:
+            dataset["owner_org"] = match.org_id
+        if match.how == "source":
+            plan.errors.append(Message(
+                N_("Unknown publisher \"{publisher}\" for dataset {guid}: assigned to the source's "
+                "institution. Add the institution (with its legal identifier) or a "
+                "\"publishers\" mapping to the source."),
+                {"publisher": publisher.label[:200], "guid": guid}))
+
+        digest = content_hash(dataset)
+        record = PlannedRecord(guid, title, "create", dataset=dataset, content_hash=digest)
+        current = mine.get(guid)
+        if current:
+            record.package_id = current[0]
+            record.action = "unchanged" if (current[1] == digest and not force) else "update"
+        if record.action == "create":
+            name = dataset.get("name") or self._gen_new_name(title)
+            if not name:
+                return PlannedRecord(guid, title, "skip", Message(
+                    N_("No URL name could be made from the title of dataset {guid}; it was "
+                    "skipped."), {"guid": guid}))
+            base, suffix = name, 1
+            while name in names_taken:
+                suffix += 1
+                name = f"{base[:95]}-{suffix}"
+            names_taken.add(name)
+            dataset["name"] = name
+        return record
+
+    def _current_objects(self, source_id: str) -> dict[str, tuple[str, str | None]]:
+        """guid -> (package id, content hash) of this source's current, imported datasets."""
+        ho = HarvestObject
+        rows = model.Session.query(ho.guid, ho.package_id, HarvestObjectExtra.value) \
+            .join(model.Package, model.Package.id == ho.package_id) \
+            .outerjoin(HarvestObjectExtra, sa.and_(HarvestObjectExtra.harvest_object_id == ho.id,
+                                                   HarvestObjectExtra.key == HASH_EXTRA)) \
+            .filter(ho.harvest_source_id == source_id, ho.current.is_(True),
+                    model.Package.state == "active").all()
+        found: dict[str, tuple[str, str | None]] = {}
+        for guid, package_id, digest in rows:
+            found[guid] = (package_id, digest)
+        return found
+
+    def _check_conflicts(self, plan: Plan, source_id: str) -> None:
+        """Skip duplicate identifiers within the catalogue and those another source owns."""
+        guids = [r.guid for r in plan.records if r.action != "skip" and r.guid]
+        others: set[str] = set()
+        for start in range(0, len(guids), 500):
+            batch = guids[start:start + 500]
+            others.update(g for (g,) in model.Session.query(HarvestObject.guid).filter(
+                HarvestObject.guid.in_(batch), HarvestObject.current.is_(True),
+                HarvestObject.harvest_source_id != source_id).distinct())
+        first: set[str] = set()
+        for record in plan.records:
+            if record.action == "skip" or not record.guid:
+                continue
+            if record.guid in others:
+                record.action = "skip"
+                record.reason = Message(
+                    N_("The dataset identifier {guid} is already harvested from another source: "
+                    "neither source overwrites the other; the record was skipped."),
+                    {"guid": record.guid})
+            elif record.guid in first:
+                record.action = "skip"
+                record.reason = Message(
+                    N_("The catalogue lists the dataset identifier {guid} more than once: only "
+                    "the first record was imported."), {"guid": record.guid})
+            else:
+                first.add(record.guid)
+        for record in plan.records:
+            if record.action == "skip" and record.reason:
+                plan.errors.append(record.reason)
+
+    def _plan_deletions(self, plan: Plan, cfg: SourceConfig,
+                        mine: dict[str, tuple[str, str | None]], seen: set[str]) -> None:
+        if not plan.complete or plan.fatal:
+            return
+        gone = [(guid, pkg) for guid, (pkg, _digest) in mine.items() if guid not in seen]
+        refusal = guards.check_deletions(len(mine), len(gone), cfg.deletion_threshold,
+                                         cfg.allow_mass_deletion)
+        if refusal:
+            plan.errors.append(Message(refusal, {
+                "count": len(gone), "existing": len(mine),
+                "percent": round(cfg.deletion_threshold * 100)}))
+            return
+        plan.deletions = gone
+
+    # -- the harvest stages --------------------------------------------------------------
+
+    def gather_stage(self, harvest_job) -> list[str]:
+        source = harvest_job.source
+        plan = self.plan(source, source.config)
+        for message in plan.errors:
+            self._save_gather_error(str(message), harvest_job)
+        if plan.fatal:
+            return []
+        objects = []
+        for record in plan.records:
+            if record.action not in ("create", "update"):
+                continue
+            obj = HarvestObject(guid=record.guid, job=harvest_job,
+                                content=json.dumps(record.dataset),
+                                extras=[HarvestObjectExtra(key=HASH_EXTRA,
+                                                           value=record.content_hash)])
+            model.Session.add(obj)
+            objects.append(obj)
+        for guid, package_id in plan.deletions:
+            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                                extras=[HarvestObjectExtra(key="status", value="delete")])
+            model.Session.query(HarvestObject).filter_by(
+                guid=guid, harvest_source_id=source.id).update({"current": False}, False)
+            model.Session.add(obj)
+            objects.append(obj)
+        model.Session.commit()
+        log.info("Harvest of %s: %d to import, %d unchanged, %d skipped, %d to delete",
+                 source.url, sum(r.action in ("create", "update") for r in plan.records),
+                 sum(r.action == "unchanged" for r in plan.records),
+                 sum(r.action == "skip" for r in plan.records), len(plan.deletions))
+        return [obj.id for obj in objects]
+
+    def fetch_stage(self, harvest_object) -> bool:
+        return True
+
+    def _existing_package_id(self, guid: str, source_id: str) -> str | None:
+        row = model.Session.query(HarvestObject.package_id) \
+            .join(model.Package, model.Package.id == HarvestObject.package_id) \
+            .filter(HarvestObject.guid == guid, HarvestObject.harvest_source_id == source_id,
+                    HarvestObject.state == "COMPLETE", model.Package.state == "active") \
+            .order_by(HarvestObject.import_finished.desc().nullslast()).first()
+        return row[0] if row else None
+
+    def _lock(self, harvest_object) -> None:
+        """Serialise imports of one identifier (advisory lock) and of one object (row lock)."""
+        model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                              {"key": f"ogpcatalog-harvest:{harvest_object.guid}"})
+        model.Session.execute(sa.text("SELECT id FROM harvest_object WHERE id = :id FOR UPDATE"),
+                              {"id": harvest_object.id})
+        model.Session.refresh(harvest_object)
+
+    def import_stage(self, harvest_object):
+        self._lock(harvest_object)
+        if harvest_object.current:
+            model.Session.commit()
+            return "unchanged"  # another consumer imported this very object already
+        status = self._get_object_extra(harvest_object, "status")
+        context: dict[str, Any] = {"user": self._get_user_name(), "ignore_auth": True}
+        if status == "delete":
+            try:
+                tk.get_action("package_delete")(context.copy(), {"id": harvest_object.package_id})
+            except tk.ObjectNotFound:
+                model.Session.rollback()
+            return True
+        try:
+            dataset = json.loads(harvest_object.content or "")
+        except ValueError:
+            model.Session.commit()
+            self._save_object_error(_("The harvested record could not be read."),
+                                    harvest_object, "Import")
+            return False
+        source_id = harvest_object.harvest_source_id
+        existing_id = self._existing_package_id(harvest_object.guid, source_id)
+
+        model.Session.query(HarvestObject).filter(
+            HarvestObject.guid == harvest_object.guid,
+            HarvestObject.harvest_source_id == source_id,
+            HarvestObject.id != harvest_object.id,
+        ).update({"current": False}, False)
+        harvest_object.current = True
+
+        package_plugin = lib_plugins.lookup_package_plugin(dataset.get("type"))
+        context["return_id_only"] = True
+        try:
+            if existing_id:
+                existing = tk.get_action("package_show")(
+                    {"ignore_auth": True, "for_update": True}, {"id": existing_id})
+                dataset["id"] = existing["id"]
+                dataset["name"] = existing["name"]
+                by_uri = {r.get("uri"): r.get("id") for r in existing.get("resources", [])
+                          if r.get("uri")}
+                for resource in dataset.get("resources", []):
+                    if resource.get("uri") in by_uri:
+                        resource["id"] = by_uri[resource["uri"]]
+                context["schema"] = package_plugin.update_package_schema()
+                harvest_object.package_id = existing["id"]
+                harvest_object.add()
+                tk.get_action("package_update")(context, dataset)
+            else:
+                schema = package_plugin.create_package_schema()
+                schema["id"] = [tk.get_validator("unicode_safe")]
+                context["schema"] = schema
+                dataset["id"] = str(uuid.uuid4())
+                harvest_object.package_id = dataset["id"]
+                harvest_object.add()
+                model.Session.execute(
+                    sa.text("SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+                model.Session.flush()
+                tk.get_action("package_create")(context, dataset)
+        except tk.ValidationError as error:
+            model.Session.rollback()
+            self._save_object_error(
+                _("The dataset {guid} was not imported: {errors}").format(
+                    guid=harvest_object.guid, errors=_summary(error)),
+                harvest_object, "Import")
+            return False
+        except Exception as error:  # keep the other objects going; nothing half-written
+            model.Session.rollback()
+            log.exception("Import of harvest object %s failed", harvest_object.id)
+            self._save_object_error(
+                _("The dataset {guid} was not imported because of an internal error "
+                  "({error}).").format(guid=harvest_object.guid, error=type(error).__name__),
+                harvest_object, "Import")
+            return False
+        model.Session.commit()
+        return True
+
+
+def _summary(error: tk.ValidationError) -> str:
+    summary = error.error_summary or {}
+    text = "; ".join(f"{key}: {value}" for key, value in summary.items())
+    return text[:1000]

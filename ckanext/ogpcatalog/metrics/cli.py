@@ -1,0 +1,146 @@
+"""`ckan ogpcatalog metrics ...`: snapshots, backfill, obligations, link check, scheduler."""
+from __future__ import annotations
+
+import datetime
+import signal
+import time
+from pathlib import Path
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+
+def _context() -> dict:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"]}
+
+
+def _fail(error: Exception) -> None:
+    if isinstance(error, tk.ValidationError):
+        for field, messages in error.error_dict.items():
+            tk.error_shout(f"{field}: {'; '.join(map(str, messages))}")
+    else:
+        tk.error_shout(error)
+    raise click.Abort()
+
+
+@click.group(short_help="Publisher metrics: snapshots, history, obligations, link check")
+def metrics():
+    """Publisher metrics: snapshots, history, obligations and the link check."""
+
+
+@metrics.command("snapshot")
+@click.option("--date", "day", default=None, help="Day to store (YYYY-MM-DD), default today")
+def snapshot(day: str | None):
+    """Measure every indicator and store it as the day's snapshot (replaces that day)."""
+    try:
+        result = tk.get_action("ogpcatalog_metrics_snapshot_create")(
+            _context(), {"date": day} if day else {})
+    except (tk.ValidationError, tk.ObjectNotFound) as error:
+        _fail(error)
+    click.echo(tk._("Snapshot of {date}: {rows} values stored").format(**result))
+
+
+@metrics.command("backfill")
+def backfill():
+    """Rebuild past monthly points from the datasets' creation dates.
+
+    One transaction per month: interrupting keeps whole months only; running it again
+    rewrites the same points; days that have a real snapshot are kept.
+    """
+    from ckanext.ogpcatalog.metrics import snapshots
+
+    days = snapshots.month_ends()
+    if not days:
+        click.echo(tk._("No datasets: nothing to backfill."))
+        return
+    counts = {"months": 0, "skipped": 0, "rows": 0}
+    try:
+        with click.progressbar(length=len(days), label=tk._("Rebuilding monthly points"),
+                               item_show_func=lambda d: d.isoformat() if d else "") as bar:
+            counts = snapshots.backfill(days, progress=lambda day, _rows: bar.update(1, day))
+    except KeyboardInterrupt:
+        tk.error_shout(tk._("Interrupted: the months before the interruption are stored, "
+                            "run the command again to finish."))
+        raise click.Abort()
+    click.echo(tk._("{months} months rebuilt ({rows} values), {skipped} kept (they have a "
+                    "snapshot)").format(**counts))
+
+
+@metrics.group("obligations")
+def obligations_group():
+    """The obligations registry."""
+
+
+@obligations_group.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help="Also delete the obligations the file omits")
+def obligations_load(path: Path, replace: bool):
+    """Create or update the obligations of a YAML or CSV FILE (all or nothing)."""
+    fmt = "csv" if path.suffix.lower() == ".csv" else "yaml"
+    try:
+        result = tk.get_action("ogpcatalog_obligations_import")(
+            _context(), {"data": path.read_text(encoding="utf-8"), "format": fmt,
+                         "replace": replace})
+    except (tk.ValidationError, UnicodeDecodeError) as error:
+        _fail(error)
+    click.echo(tk._("Obligations: {created} created, {updated} updated, {deleted} deleted")
+               .format(**result))
+
+
+@metrics.command("link-check")
+@click.option("--institution", default=None, help="Only this institution (name or id)")
+@click.option("--sync", is_flag=True, help="Check here, with a progress bar, not in a worker")
+def link_check(institution: str | None, sync: bool):
+    """Check that resource URLs are reachable (a background job unless --sync)."""
+    if not sync:
+        try:
+            result = tk.get_action("ogpcatalog_link_check_start")(
+                _context(), {"institution": institution} if institution else {})
+        except (tk.ValidationError, tk.ObjectNotFound) as error:
+            _fail(error)
+        click.echo(tk._("Link check queued (job {job_id}): {resources} URLs").format(**result))
+        return
+    from ckanext.ogpcatalog.metrics import linkcheck
+    from ckanext.ogpcatalog.metrics.filters import get_institution
+
+    try:
+        institution_id = get_institution(institution)["id"] if institution else None
+    except (tk.ValidationError, tk.ObjectNotFound) as error:
+        _fail(error)
+    total = len(linkcheck.targets(institution_id))
+    with click.progressbar(length=total, label=tk._("Checking links")) as bar:
+        counts = linkcheck.run_link_check(institution_id, progress=bar.update)
+    click.echo(tk._("{checked} URLs checked: {ok} reachable, {failed} not").format(**counts))
+
+
+@metrics.command("scheduler")
+@click.option("--once", is_flag=True, help="Check once and exit")
+def scheduler(once: bool):
+    """Take the day's snapshot when the day has none; check again every
+    ckanext.ogpcatalog.metrics.snapshot_check_interval seconds. Stops on SIGTERM / Ctrl-C."""
+    from ckanext.ogpcatalog.metrics import snapshots
+
+    stopping = {"now": False}
+
+    def stop(*_args):
+        stopping["now"] = True
+
+    signal.signal(signal.SIGTERM, stop)
+    interval = int(tk.config.get("ckanext.ogpcatalog.metrics.snapshot_check_interval") or 600)
+
+    def sleep(seconds: float) -> None:
+        if once:
+            stopping["now"] = True
+            return
+        end = datetime.datetime.now() + datetime.timedelta(seconds=seconds)
+        while not stopping["now"] and datetime.datetime.now() < end:
+            time.sleep(1)
+
+    take = lambda: tk.get_action("ogpcatalog_metrics_snapshot_create")(_context(), {})  # noqa: E731
+    try:
+        for day in snapshots.scheduler_loop(interval, take, lambda: stopping["now"], sleep):
+            click.echo(tk._("Snapshot of {date} taken").format(date=day.isoformat()))
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,131 @@
+"""The link check: is each resource's access URL (and download URL) reachable?
+
+A CKAN background job (``tk.enqueue_job``) started by ``ogpcatalog_link_check_start``; results
+go to ``ogpcatalog_link_check`` (one row per resource and URL field) and feed the quality
+score's accessibility points. Addresses in private, loopback or link-local networks are not
+fetched (they would let an editor probe the portal's internal network) unless listed in
+``ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses``.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import requests
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+from ckanext.ogpcatalog.metrics import sql as q
+from ckanext.ogpcatalog.metrics.model import link_check_table
+
+log = logging.getLogger(__name__)
+BATCH = 50
+
+
+def targets(institution_id: str | None = None) -> list[tuple[str, str, str]]:
+    """(resource id, field, URL) of every active resource of a public active dataset."""
+    statement = """
+SELECT r.id, f.field, f.url
+FROM resource r
+JOIN package p ON p.id = r.package_id
+CROSS JOIN LATERAL (SELECT CASE WHEN r.extras LIKE '{%' THEN r.extras::jsonb END AS x) rx
+CROSS JOIN LATERAL (VALUES ('url', r.url), ('download_url', rx.x->>'download_url')) AS f(field, url)
+WHERE r.state = 'active' AND p.state = 'active' AND NOT p.private AND p.type <> 'harvest'
+  AND coalesce(f.url, '') <> '' AND (CAST(:org AS text) IS NULL OR p.owner_org = :org)
+ORDER BY r.id, f.field"""
+    return [tuple(row) for row in q.execute(statement, {"org": institution_id})]
+
+
+def _allowed_networks() -> list[ipaddress._BaseNetwork]:
+    networks = []
+    for item in tk.aslist(tk.config.get(
+            "ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses") or ""):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            log.warning("Ignoring %r in link_check_allowed_private_addresses", item)
+    return networks
+
+
+def refused_address(url: str) -> str | None:
+    """Why ``url`` must not be fetched (scheme, or a private address), or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "unsupported address"
+    try:
+        infos = socket.getaddrinfo(parts.hostname, parts.port or None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as error:
+        return f"name not resolved: {error}"
+    allowed = _allowed_networks()
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if (address.is_private or address.is_loopback or address.is_link_local
+                or address.is_reserved or address.is_multicast or address.is_unspecified):
+            if not any(address in network for network in allowed):
+                return f"private address {address}"
+    return None
+
+
+def check_url(url: str, timeout: float) -> tuple[bool, int | None, str | None]:
+    """(reachable, HTTP status, error): HEAD, then GET when the server refuses HEAD."""
+    refused = refused_address(url)
+    if refused:
+        return False, None, refused
+    try:
+        response = requests.head(url, timeout=timeout, allow_redirects=True)
+        if response.status_code in (403, 405, 501) or response.status_code >= 500:
+            response = requests.get(url, timeout=timeout, allow_redirects=True, stream=True)
+            response.close()
+    except requests.RequestException as error:
+        return False, None, type(error).__name__
+    return response.status_code < 400, response.status_code, None
+
+
+def run_link_check(institution_id: str | None = None,
+                   progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """The job: check every target, storing results a batch at a time."""
+    timeout = float(tk.config.get("ckanext.ogpcatalog.metrics.link_check_timeout") or 10)
+    found = targets(institution_id)
+    counts = {"checked": 0, "ok": 0, "failed": 0}
+    batch: list[dict[str, Any]] = []
+    for resource_id, field, url in found:
+        ok, status, error = check_url(url, timeout)
+        batch.append({"resource_id": resource_id, "field": field, "url": url, "ok": ok,
+                      "status_code": status, "error": error, "checked_at": q.now()})
+        counts["checked"] += 1
+        counts["ok" if ok else "failed"] += 1
+        if len(batch) >= BATCH:
+            _store(batch)
+            batch = []
+        if progress:
+            progress(1)
+    if batch:
+        _store(batch)
+    log.info("Link check: %(checked)s URLs, %(ok)s reachable, %(failed)s not", counts)
+    return counts
+
+
+def _store(batch: list[dict[str, Any]]) -> None:
+    statement = insert(link_check_table).values(batch)
+    statement = statement.on_conflict_do_update(
+        index_elements=["resource_id", "field"],
+        set_={c: statement.excluded[c] for c in ("url", "ok", "status_code", "error",
+                                                  "checked_at")})
+    try:
+        model.Session.execute(statement)
+        model.Session.commit()
+    except Exception:
+        model.Session.rollback()
+        raise
+
+
+def results(resource_ids: list[str]) -> dict[tuple[str, str], dict[str, Any]]:
+    rows = model.Session.execute(sa.select(link_check_table).where(
+        link_check_table.c.resource_id.in_(resource_ids)))
+    return {(r.resource_id, r.field): dict(r._mapping) for r in rows}

@@ -1,0 +1,367 @@
+"""The SQL building blocks of every indicator: common table expressions over CKAN's tables.
+
+Everything is set-based: one statement per answer, with the datasets' facts (`df`: one row per
+dataset in scope, with its freshness, format and quality figures) computed once and aggregated
+with GROUP BY / FILTER. Values of scheming fields are read from ``package.extras`` (JSONB of
+strings) and ``group.extras``; resource extras from ``resource.extras`` (JSON text).
+"""
+from __future__ import annotations
+
+import datetime
+import functools
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+
+import ckan.model as model
+
+from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.metrics.filters import Filters
+
+DIRECTORY = Path(__file__).resolve().parent
+
+# data.europa.eu MQA weights (maximum points per dimension; see API.md)
+DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability",
+              "contextuality")
+MAX_POINTS = {"findability": 100, "accessibility": 100, "interoperability": 110,
+              "reusability": 75, "contextuality": 20}
+MAX_SCORE = sum(MAX_POINTS.values())  # 405
+RATINGS = ("excellent", "good", "sufficient", "bad")
+OVERDUE_FACTOR = 1.2  # Argentina's rule: up to date while under period x 1.2
+
+
+@functools.lru_cache(maxsize=None)
+def formats() -> tuple[dict[str, Any], ...]:
+    """The formats of ``formats.yaml``: ``{"code", "open", "machine_readable", "aliases"}``."""
+    data = yaml.safe_load((DIRECTORY / "formats.yaml").read_text(encoding="utf-8"))
+    return tuple({"code": str(f["code"]).upper(), "open": bool(f["open"]),
+                  "machine_readable": bool(f["machine_readable"]),
+                  "aliases": [str(a).upper() for a in f.get("aliases", [])]}
+                 for f in data["formats"])
+
+
+def format_params() -> dict[str, list]:
+    alias, code, is_open, readable = [], [], [], []
+    for entry in formats():
+        for name in [entry["code"], *entry["aliases"]]:
+            alias.append(name)
+            code.append(entry["code"])
+            is_open.append(entry["open"])
+            readable.append(entry["machine_readable"])
+    return {"fmt_alias": alias, "fmt_code": code, "fmt_open": is_open, "fmt_mr": readable}
+
+
+def frequency_periods() -> dict[str, str]:
+    """Frequency code -> ISO 8601 period (codes without a period have no deadline)."""
+    return {c.code: str(c.extra["period"]) for c in codelists.get("frequency").codes
+            if c.extra.get("period")}
+
+
+def license_ids() -> list[str]:
+    try:
+        return list(model.Package.get_license_register().keys())
+    except Exception:  # a misconfigured licenses_group_url must not break the metrics
+        return []
+
+
+@functools.lru_cache(maxsize=None)
+def _has_table(name: str) -> bool:
+    return bool(model.Session.execute(sa.text("SELECT to_regclass(:name) IS NOT NULL"),
+                                      {"name": f"public.{name}"}).scalar())
+
+
+def has_harvest_tables() -> bool:
+    return _has_table("harvest_object")
+
+
+def now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _nonempty(expr: str) -> str:
+    return f"(coalesce(btrim({expr}), '') NOT IN ('', '[]', '{{}}', 'null', '\"\"'))"
+
+
+def _share(count: str) -> str:
+    return f"(CASE WHEN coalesce(rs.n, 0) > 0 THEN coalesce({count}, 0)::float / rs.n ELSE 0 END)"
+
+
+def base_params(at: datetime.datetime | None = None) -> dict[str, Any]:
+    periods = frequency_periods()
+    return {
+        "now": at or now(),
+        "freq_codes": list(periods),
+        "freq_periods": list(periods.values()),
+        "overdue_factor": OVERDUE_FACTOR,
+        "licenses": license_ids(),
+        "access_codes": [c.code for c in codelists.get("access-right").codes],
+        **format_params(),
+    }
+
+
+def institution_where(filters: Filters, params: dict[str, Any]) -> str:
+    clauses = []
+    for key in ("institution_type", "sector", "government_level"):
+        values = getattr(filters, key)
+        if values:
+            params[f"f_{key}"] = list(values)
+            clauses.append(f"coalesce(g.extras->>'{key}', '') = ANY(:f_{key})")
+    if filters.institution:
+        params["f_institution"] = list(filters.institution)
+        clauses.append("g.id = ANY(:f_institution)")
+    return "".join(f" AND {c}" for c in clauses)
+
+
+def dataset_where(filters: Filters, params: dict[str, Any], alias: str = "dsa") -> str:
+    clauses = []
+    if filters.dataset_type:
+        params["f_dataset_type"] = list(filters.dataset_type)
+        clauses.append(f"{alias}.type = ANY(:f_dataset_type)")
+    if filters.theme:
+        params["f_theme"] = list(filters.theme)
+        clauses.append(f"{alias}.themes && CAST(:f_theme AS text[])")
+    return " AND ".join(clauses) or "true"
+
+
+def localized(column: str, translated: str, lang_param: str = ":lang") -> str:
+    """SQL: the ``translated`` JSON text's value in the language, else ``column``."""
+    return (f"coalesce(nullif(CASE WHEN {translated} LIKE '{{%}}' THEN "
+            f"({translated})::jsonb->>{lang_param} END, ''), {column})")
+
+
+def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False) -> str:
+    """The WITH list: ``inst`` (institutions in scope), ``dsa`` (their active datasets, all
+    types but harvest sources), ``ds`` (filtered by dataset type/theme), ``rs`` (per-dataset
+    resource figures), ``df`` (dataset facts) and, with ``obligations``, ``obst`` (one row per
+    applicable institution x obligation with its status).
+    """
+    harvest = has_harvest_tables()
+    hv = ("hv AS (SELECT DISTINCT package_id FROM harvest_object WHERE current "
+          "AND package_id IS NOT NULL)" if harvest else
+          "hv AS (SELECT NULL::text AS package_id WHERE false)")
+    # Narrow scopes read their datasets' resources by index; the whole portal scans them all.
+    narrow = bool(filters.institution or filters.institution_type or filters.sector
+                  or filters.government_level or filters.dataset_type or filters.theme)
+    resource_scope = " AND r.package_id IN (SELECT id FROM ds)" if narrow else ""
+    inst_where = institution_where(filters, params)
+    params["scan_all"] = not narrow
+    sql = f"""
+inst AS (
+  SELECT g.id, g.name, g.title, g.extras AS gextras,
+         coalesce(g.extras->>'institution_type', '') AS institution_type,
+         coalesce(g.extras->>'sector', '') AS sector,
+         coalesce(g.extras->>'government_level', '') AS government_level
+  FROM "group" g
+  WHERE g.is_organization AND g.state = 'active'{inst_where}
+),
+freq AS (
+  SELECT f.code, CAST(f.period AS interval) AS period
+  FROM unnest(CAST(:freq_codes AS text[]), CAST(:freq_periods AS text[])) AS f(code, period)
+),
+fmt AS (
+  SELECT * FROM unnest(CAST(:fmt_alias AS text[]), CAST(:fmt_code AS text[]),
+                       CAST(:fmt_open AS boolean[]), CAST(:fmt_mr AS boolean[]))
+         AS f(alias, code, open, mr)
+),
+{hv},
+tg AS (SELECT DISTINCT package_id FROM package_tag WHERE state = 'active'),
+dsa AS (
+  SELECT p.id, p.name, p.title, p.type, p.owner_org, p.private, p.license_id,
+         coalesce(p.notes, '') <> '' AS has_notes,
+         p.extras->>'title_translated' AS title_translated,
+         -- the extras the quality score reads, as booleans: the rows stay narrow
+         {_nonempty("p.extras->>'spatial_coverage'")} AS has_spatial,
+         {_nonempty("p.extras->>'temporal_coverage'")} AS has_temporal,
+         {_nonempty("p.extras->>'access_rights'")} AS has_access_rights,
+         coalesce(p.extras->>'access_rights' = ANY(:access_codes), false) AS access_rights_coded,
+         {_nonempty("p.extras->>'contact'")} AS has_contact,
+         {_nonempty("p.extras->>'issued'")} AS has_issued,
+         {_nonempty("p.extras->>'modified'")} AS has_modified,
+         (p.extras ? 'harvest_object_id' OR p.extras ? 'harvest_source_id') AS harvest_extras,
+         (p.type = 'commitment' AND (
+            coalesce(p.extras->>'milestones', '') ~ '"evidence_url":\\s*"[^"]'
+            OR coalesce(p.extras->>'milestones', '') ~ '"evidence_datasets":\\s*(\\[\\s*"|"[^"\\]])'
+         )) AS with_evidence,
+         string_to_array(translate(coalesce(p.extras->>'theme', ''), '[]" ', ''), ',')
+           AS themes,
+         tg.package_id IS NOT NULL AS has_tags,
+         nullif(p.extras->>'frequency', '') AS frequency,
+         coalesce(CASE WHEN p.extras->>'modified' ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}'
+                       THEN substr(p.extras->>'modified', 1, 10)::timestamp END,
+                  p.metadata_modified) AS last_change
+  FROM package p
+  JOIN "group" g ON g.id = p.owner_org AND g.is_organization AND g.state = 'active'{inst_where}
+  LEFT JOIN tg ON tg.package_id = p.id
+  WHERE p.state = 'active' AND p.type <> 'harvest'
+),
+ds AS (SELECT * FROM dsa WHERE {dataset_where(filters, params)}),
+rs AS (
+  SELECT r.package_id,
+         count(*) AS n,
+         count(*) FILTER (WHERE coalesce(btrim(r.format), '') <> '') AS with_format,
+         count(*) FILTER (WHERE coalesce(r.mimetype, '') <> '') AS with_mimetype,
+         count(*) FILTER (WHERE f.code IS NOT NULL) AS known_format,
+         count(*) FILTER (WHERE f.open) AS open_fmt,
+         count(*) FILTER (WHERE f.mr) AS mr_fmt,
+         count(*) FILTER (WHERE coalesce(r.url, '') <> '') AS with_url,
+         count(*) FILTER (WHERE coalesce(rx.x->>'download_url', '') <> ''
+                          OR r.url_type = 'upload') AS with_download,
+         count(*) FILTER (WHERE la.ok) AS access_ok,
+         count(*) FILTER (WHERE ld.ok OR (r.url_type = 'upload' AND la.ok)) AS download_ok,
+         count(*) FILTER (WHERE {_nonempty("rx.x->>'rights'")}) AS with_rights,
+         count(*) FILTER (WHERE r.size IS NOT NULL) AS with_size
+  FROM resource r
+  CROSS JOIN LATERAL (SELECT CASE WHEN r.extras LIKE '{{%' THEN r.extras::jsonb END AS x) rx
+  LEFT JOIN fmt f ON f.alias = upper(btrim(r.format))
+  LEFT JOIN ogpcatalog_link_check la ON la.resource_id = r.id AND la.field = 'url'
+  LEFT JOIN ogpcatalog_link_check ld ON ld.resource_id = r.id AND ld.field = 'download_url'
+  WHERE r.state = 'active'{resource_scope}
+  GROUP BY r.package_id
+),
+dq AS (
+  SELECT ds.id, ds.name, ds.title, ds.type, ds.owner_org, ds.private, ds.themes, ds.has_tags,
+         ds.frequency, ds.last_change, ds.title_translated, ds.with_evidence,
+         (hv.package_id IS NOT NULL OR ds.harvest_extras) AS harvested,
+         coalesce(rs.n, 0) AS resources,
+         coalesce(rs.open_fmt, 0) AS open_fmt,
+         coalesce(rs.mr_fmt, 0) AS mr_fmt,
+         fq.period IS NOT NULL AS has_period,
+         ds.last_change + fq.period * :overdue_factor AS due,
+         (30 * ds.has_tags::int + 30 * (cardinality(ds.themes) > 0)::int
+          + 20 * ds.has_spatial::int + 20 * ds.has_temporal::int)::float AS findability,
+         (50 * {_share("rs.access_ok")} + 20 * {_share("rs.with_download")}
+          + 30 * {_share("rs.download_ok")}) AS accessibility,
+         (20 * {_share("rs.with_format")} + 10 * {_share("rs.with_mimetype")}
+          + 10 * {_share("rs.known_format")} + 20 * {_share("rs.open_fmt")}
+          + 20 * {_share("rs.mr_fmt")}
+          + 30 * (coalesce(ds.title, '') <> '' AND ds.has_notes
+                  AND coalesce(rs.n, 0) > 0 AND rs.with_url = rs.n)::int) AS interoperability,
+         (20 * (coalesce(ds.license_id, '') <> '')::int
+          + 10 * (coalesce(ds.license_id = ANY(:licenses), false))::int
+          + 10 * ds.has_access_rights::int + 5 * ds.access_rights_coded::int
+          + 20 * ds.has_contact::int
+          + 10 * (ds.owner_org IS NOT NULL)::int)::float AS reusability,
+         (5 * {_share("rs.with_rights")} + 5 * {_share("rs.with_size")}
+          + 5 * ds.has_issued::int + 5 * ds.has_modified::int) AS contextuality
+  FROM ds
+  LEFT JOIN hv ON hv.package_id = ds.id
+  LEFT JOIN rs ON rs.package_id = ds.id
+  LEFT JOIN freq fq ON fq.code = ds.frequency
+),
+df AS (
+  SELECT dq.*,
+         findability + accessibility + interoperability + reusability + contextuality AS score,
+         CASE WHEN NOT has_period THEN 'none' WHEN due > :now THEN 'up_to_date'
+              ELSE 'overdue' END AS fresh
+  FROM dq
+)"""
+    if obligations:
+        sql += "," + obligation_ctes()
+    return sql
+
+
+def rating_sql(score: str = "score") -> str:
+    return (f"CASE WHEN {score} >= 351 THEN 'excellent' WHEN {score} >= 221 THEN 'good' "
+            f"WHEN {score} >= 121 THEN 'sufficient' ELSE 'bad' END")
+
+
+def obligation_ctes() -> str:
+    """``ob`` (obligations), ``app`` (applicable institution x obligation), ``ful`` (their
+    fulfilling public datasets, whatever the dataset filters) and ``obst`` (status)."""
+    return """
+ob AS (
+  SELECT o.code, o.title, o.frequency, o.applies_to, o.match,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.applies_to->'institution_type', '[]'))) AS a_type,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.applies_to->'sector', '[]'))) AS a_sector,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.applies_to->'government_level', '[]'))) AS a_level,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.applies_to->'institutions', '[]'))) AS a_inst,
+         nullif(o.match->>'dataset_type', '') AS m_type,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.match->'theme', '[]'))) AS m_theme,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.match->'tags', '[]'))) AS m_tags,
+         fq.period
+  FROM ogpcatalog_obligation o
+  LEFT JOIN freq fq ON fq.code = o.frequency
+),
+app AS (
+  SELECT inst.id AS inst_id, ob.code, ob.period
+  FROM inst JOIN ob ON (
+    inst.name = ANY(ob.a_inst) OR inst.id = ANY(ob.a_inst)
+    OR ((cardinality(ob.a_type) + cardinality(ob.a_sector) + cardinality(ob.a_level)) > 0
+        AND (cardinality(ob.a_type) = 0 OR inst.institution_type = ANY(ob.a_type))
+        AND (cardinality(ob.a_sector) = 0 OR inst.sector = ANY(ob.a_sector))
+        AND (cardinality(ob.a_level) = 0 OR inst.government_level = ANY(ob.a_level))))
+),
+obtag AS (
+  -- (dataset, obligation) pairs linked by a tag: one of its `match` tags, or the marker
+  SELECT pt.package_id, ob.code, bool_or(t.name = 'obligation-' || ob.code) AS marked
+  FROM ob
+  JOIN tag t ON t.name = ANY(ob.m_tags) OR t.name = 'obligation-' || ob.code
+  JOIN package_tag pt ON pt.tag_id = t.id AND pt.state = 'active'
+  GROUP BY pt.package_id, ob.code
+),
+mt AS (
+  -- (institution, obligation, dataset) for every public dataset that fulfils an obligation,
+  -- by its match rule or by the marker tag
+  SELECT d.owner_org, ob.code, d.name, d.last_change
+  FROM ob
+  JOIN dsa d ON NOT d.private
+  LEFT JOIN obtag ot ON ot.package_id = d.id AND ot.code = ob.code
+  WHERE (ob.m_type IS NOT NULL OR cardinality(ob.m_theme) > 0 OR cardinality(ob.m_tags) > 0)
+    AND (ob.m_type IS NULL OR d.type = ob.m_type)
+    AND (cardinality(ob.m_theme) = 0 OR d.themes && ob.m_theme)
+    AND (cardinality(ob.m_tags) = 0 OR ot.package_id IS NOT NULL)
+  UNION
+  SELECT d.owner_org, ot.code, d.name, d.last_change
+  FROM obtag ot JOIN dsa d ON d.id = ot.package_id AND NOT d.private
+  WHERE ot.marked
+),
+ful AS (
+  SELECT app.inst_id, app.code, max(mt.last_change) AS last_change,
+         array_agg(mt.name::text ORDER BY mt.name) AS datasets
+  FROM app JOIN mt ON mt.owner_org = app.inst_id AND mt.code = app.code
+  GROUP BY app.inst_id, app.code
+),
+obst AS (
+  SELECT app.inst_id, app.code, ful.datasets, ful.last_change,
+         ful.last_change + app.period * :overdue_factor AS due,
+         CASE WHEN ful.code IS NULL THEN 'missing'
+              WHEN app.period IS NOT NULL AND ful.last_change + app.period * :overdue_factor <= :now
+                THEN 'overdue'
+              ELSE 'met' END AS status
+  FROM app LEFT JOIN ful ON ful.inst_id = app.inst_id AND ful.code = app.code
+),
+comp AS (
+  SELECT inst_id,
+         count(*) AS applicable,
+         count(*) FILTER (WHERE status = 'met') AS met,
+         count(*) FILTER (WHERE status = 'missing') AS missing,
+         count(*) FILTER (WHERE status = 'overdue') AS overdue,
+         round((100.0 * count(*) FILTER (WHERE status = 'met') / count(*))::numeric, 1)::float
+           AS compliance_percent
+  FROM obst GROUP BY inst_id
+),
+ranked AS (
+  SELECT comp.*, rank() OVER (ORDER BY compliance_percent DESC) AS rank FROM comp
+)"""
+
+
+def execute(sql: str, params: dict[str, Any]):
+    """Run one statement with planner settings for it, restored right after (the rows are
+    already on the client then, and the rest of the request runs with the usual settings).
+
+    PostgreSQL's JIT compiler is off: these statements are large (many expressions) and JIT
+    compiling them costs seconds, far more than it saves over some 10^5 rows. Hash aggregates
+    get room in memory. On the whole portal, nested loops are off: the row estimates of the
+    aggregated CTEs are poor and a nested loop over 10^5 datasets costs seconds, where hash
+    joins cost milliseconds.
+    """
+    settings = ["SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'"]
+    if params.get("scan_all"):
+        settings.append("SET LOCAL enable_nestloop = off")
+    model.Session.execute(sa.text("; ".join(settings)))
+    try:
+        return model.Session.execute(sa.text(sql), params)
+    finally:
+        model.Session.execute(sa.text("RESET jit; RESET work_mem; RESET enable_nestloop"))

@@ -1,0 +1,47 @@
+"""`ckan ogpcatalog commitments import|export`."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.model as model
+from ckan.cli.cli import ckan
+
+from tests.commitments.conftest import SHEET
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+
+
+def _commitments() -> int:
+    return model.Session.query(model.Package).filter_by(type="commitment").count()
+
+
+def test_cli_dry_run_then_import_then_export(cli, portal, tmp_path):
+    dry = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(SHEET), "--dry-run",
+                            "--owner-org", "mintel"])
+    assert dry.exit_code == 0, dry.output
+    assert "8 created, 0 updated, 0 unchanged, 4 errors" in dry.output
+    assert "Specificity: Unknown value: Altísima" in dry.output
+    assert _commitments() == 0
+
+    real = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(SHEET), "--owner-org", "mintel"])
+    assert real.exit_code == 0, real.output
+    assert "Action plan created: ecuador-2022-2024" in real.output
+    assert _commitments() == 8
+
+    out = tmp_path / "export.csv"
+    exported = cli.invoke(ckan, ["ogpcatalog", "commitments", "export", "-o", str(out)])
+    assert exported.exit_code == 0, exported.output
+    again = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(out)])
+    assert "0 created, 0 updated, 8 unchanged, 0 errors" in again.output
+
+    as_json = cli.invoke(ckan, ["ogpcatalog", "commitments", "export", "--format", "json",
+                                "--action-plan", "costa-rica-2023-2027"])
+    assert '"Commitment Unique Identifier": "CR0101"' in as_json.output
+
+
+def test_cli_reports_missing_columns_and_aborts(cli, portal, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("numero;compromiso\n1;Baches\n", encoding="utf-8")
+    result = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(bad)])
+    assert result.exit_code != 0
+    assert "Commitment Unique Identifier" in result.output

@@ -1,0 +1,176 @@
+"""Opt-in conformance over the real DCAT corpus (``make conformance-corpus``).
+
+Every file under ``../shared/corpus/dcat/`` (DCAT-AP-ES, NTI-RISP, DCAT-AP 3, the multilingual
+ones, Argentina's data.json and its ministry nodes, DCAT-US, the deliberately broken ones) is
+served from a 127.0.0.1 server and harvested for real by the portal's harvester. Per file:
+datasets found (our own parse), imported, and the errors the harvest job reported. A table is
+printed and ``test-results/dcat-conformance-corpus.json`` written.
+
+Passes when no harvest crashes, every file we can read with at least one titled dataset imports
+at least one (unless the harvester refused the whole catalogue with a reported error, e.g. a
+DTD), and every file we cannot read fails with a reported error.
+Run with ``OGPCATALOG_CORPUS=1``; skipped otherwise.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from ckan import model
+from ckan.tests.helpers import call_action
+from ckanext.harvest.model import HarvestObject
+
+from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
+from tests.dcat import harvest_server as hs
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "corpus" / "dcat"
+REPORT = REPO / "test-results" / "dcat-conformance-corpus.json"
+RDF_FORMATS = {".ttl": ("turtle", "text/turtle"), ".rdf": ("xml", "application/rdf+xml"),
+               ".xml": ("xml", "application/rdf+xml"), ".nt": ("nt", "application/n-triples"),
+               ".jsonld": ("json-ld", "application/ld+json")}
+SOURCE_FORMATS = {"turtle": "turtle", "xml": "rdf/xml", "json-ld": "json-ld", "nt": None}
+
+pytestmark = [
+    pytest.mark.skipif(os.environ.get("OGPCATALOG_CORPUS") != "1",
+                       reason="Opt-in: set OGPCATALOG_CORPUS=1 (make conformance-corpus)"),
+    pytest.mark.usefixtures("with_plugins", "clean_db"),
+    pytest.mark.ckan_config(*hs.ALLOW_LOCAL_CONFIG),
+]
+
+
+def _not_a_catalogue(path: Path) -> str | None:
+    """Why a corpus file is not a catalogue to harvest (shapes, schemas, tables), or None."""
+    name, parts = path.name.lower(), set(path.relative_to(CORPUS).parts[:-1])
+    if path.suffix.lower() in (".csv", ".md"):
+        return "table or text"
+    if "shacl" in parts or "shacl" in name or "shape" in name:
+        return "SHACL shapes"
+    if {"schema", "pod_schema"} & parts or "_schema_" in name or name.startswith("context") \
+            or "_context" in name:
+        return "schema or JSON-LD context"
+    if "ckan" in parts and path.suffix == ".json":
+        return "CKAN dataset dict"
+    return None
+
+
+def _flavour(path: Path) -> str:
+    return "argentina" if "argentina" in path.relative_to(CORPUS).parts else "dcat-us"
+
+
+def _read(path: Path) -> tuple[bool, str | None, int, int]:
+    """(readable, harvest source format or None to let the harvester detect it, datasets,
+    titled datasets)."""
+    body = path.read_bytes()
+    try:
+        if path.suffix.lower() == ".json":
+            graph = datajson_to_graph(json.loads(body), _flavour(path))
+            fmt = "datajson-argentina" if _flavour(path) == "argentina" else "datajson-us"
+        else:
+            rdf_format = RDF_FORMATS[path.suffix.lower()][0]
+            graph = rdflib.Graph().parse(data=body, format=rdf_format)
+            fmt = SOURCE_FORMATS[rdf_format]
+    except Exception:  # the file itself is broken: the harvest must report it
+        fmt = None
+        if path.suffix.lower() == ".json":
+            fmt = "datajson-argentina" if _flavour(path) == "argentina" else "datajson-us"
+        return False, fmt, 0, 0
+    datasets = set(graph.subjects(RDF.type, DCAT.Dataset))
+    titled = [d for d in datasets if any(str(t).strip() for t in graph.objects(d, DCTERMS.title))]
+    return True, fmt, len(datasets), len(titled)
+
+
+def _release_identifiers(source_id: str) -> None:
+    """The next file may hold the same records: its harvest must not see them as claimed by
+    this source (the datasets stay; only the source's claim on the identifiers ends)."""
+    model.Session.query(HarvestObject).filter(
+        HarvestObject.harvest_source_id == source_id).update({"current": False}, False)
+    model.Session.commit()
+
+
+def _first_error(job, messages: list[str]) -> str:
+    """The catalogue-level error, else the first record-level one that is not a notice."""
+    gather = [e.message for e in job.gather_errors] if job else []
+    notices = ("Unknown publisher", "Editor desconocido")
+    for message in gather + messages:
+        if not message.startswith(notices):
+            return message
+    return messages[0] if messages else ""
+
+
+def _files() -> list[Path]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p for p in CORPUS.rglob("*") if p.is_file()
+                  and (p.suffix.lower() in RDF_FORMATS or p.suffix.lower() == ".json"
+                       or p.suffix.lower() == ".csv"))
+
+
+def test_every_corpus_file_is_harvested_or_fails_with_a_reported_error():
+    if not CORPUS.is_dir():
+        pytest.skip(f"The DCAT corpus is not there ({CORPUS})")
+    server = hs.HarvestServer().start()
+    receptor = hs.institution("receptor", "Portal receptor", "Receiving portal")
+    rows, problems = [], []
+    try:
+        for number, path in enumerate(_files()):
+            relative = str(path.relative_to(CORPUS))
+            reason = _not_a_catalogue(path)
+            if reason:
+                rows.append({"file": relative, "status": "not a catalogue", "reason": reason})
+                continue
+            readable, fmt, found, titled = _read(path)
+            content_type = ("application/json" if path.suffix == ".json"
+                            else RDF_FORMATS[path.suffix.lower()][1])
+            url = server.serve(f"/corpus/{number}{path.suffix}", path.read_bytes(), content_type)
+            # The profile already gives the codelists' language codes (SPA): the harvester's
+            # optional tag normalisation would turn them into es/en, which the schema refuses.
+            config = {"format": fmt, "language_normalization": False} if fmt else \
+                {"language_normalization": False}
+            started = time.monotonic()
+            source = hs.source(url, receptor["id"], config=config, name=f"corpus-{number}")
+            try:
+                job, _results = hs.harvest(source["id"])
+                crashed = None
+            except Exception as error:  # a crash: what this test exists to catch
+                job, crashed = None, f"{type(error).__name__}: {error}"
+            imported = call_action("package_search", fq=f"harvest_source_id:{source['id']}",
+                                   include_private=True, rows=0)["count"]
+            messages = hs.job_messages(job) if job else []
+            row = {"file": relative, "format": config.get("format", "auto"), "found": found,
+                   "imported": imported, "errors": len(messages),
+                   "first_error": _first_error(job, messages)[:200],
+                   "catalogue_error": bool(job and job.gather_errors),
+                   "seconds": round(time.monotonic() - started, 2),
+                   "status": "crash" if crashed else "ok" if readable else "unreadable"}
+            if crashed:
+                row["crash"] = crashed
+                problems.append(f"{relative}: harvest crashed: {crashed}")
+            elif not readable and not messages:
+                problems.append(f"{relative}: unreadable, but the harvest reported nothing")
+            elif titled and not imported and not row["catalogue_error"]:
+                problems.append(f"{relative}: {titled} titled datasets, none imported "
+                                f"({row['first_error']})")
+            rows.append(row)
+            # free the identifiers for the next file (the same records appear in several)
+            _release_identifiers(source["id"])
+    finally:
+        server.stop()
+
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(json.dumps({"corpus": str(CORPUS), "files": rows, "problems": problems},
+                                 indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"\n{'file':<72} {'status':<16} {'found':>6} {'imported':>8} {'errors':>6}")
+    for row in rows:
+        print(f"{row['file'][:72]:<72} {row['status']:<16} {row.get('found', ''):>6} "
+              f"{row.get('imported', ''):>8} {row.get('errors', ''):>6}")
+    harvested = [r for r in rows if "found" in r]
+    print(f"{len(harvested)} files harvested, {sum(r['found'] for r in harvested)} datasets found, "
+          f"{sum(r['imported'] for r in harvested)} imported; report: {REPORT}")
+    assert problems == [], "\n".join(problems)
