@@ -44,6 +44,15 @@ def test_dashboard_shows_headline_figures_in_spanish(app, portal):
     assert _figure(page, "overdue") == "2"
 
 
+def test_dashboard_counts_commitments_with_and_without_evidence(app, portal):
+    from ckan.tests.helpers import call_action
+    summary = call_action("ogpcatalog_metrics_summary_show")["commitments"]
+    page = _page(app, portal, "/publishers")
+    assert _figure(page, "commitments_with_evidence") == str(summary["with_evidence"])
+    assert _figure(page, "commitments_without_evidence") == str(summary["without_evidence"])
+    assert "Compromisos sin evidencia" in page.get_text()
+
+
 def test_dashboard_in_english_has_the_same_figures(app, portal):
     page = _page(app, portal, "/en/publishers")
 

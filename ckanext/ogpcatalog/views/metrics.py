@@ -260,6 +260,8 @@ def summary_figures(summary: dict[str, Any]) -> list[dict[str, Any]]:
         ("open_format_share", tk._("Resources in open formats"),
          percent(get("resources", "open_format_share")), "%"),
         ("commitments_with_evidence", tk._("Commitments with evidence"), get("commitments", "with_evidence"), ""),
+        ("commitments_without_evidence", tk._("Commitments without evidence"),
+         get("commitments", "without_evidence"), ""),
     ]
     return [{"key": k, "label": label, "value": v, "unit": unit} for k, label, v, unit in figures]
 
