@@ -91,7 +91,13 @@ def start_ckan(ini: str, database: str, plugins: str):
     config["ckan.plugins"] = plugins
     app = make_app(config)
     import ckan.model as model
+    import ckan.plugins as p
+    from ckan.cli.db import _run_migrations
     model.repo.init_db()
+    # The loaded plugins' own tables (harvest, activity, the extension's metrics and OCDS).
+    for plugin in ("activity", "harvest", "ogpcatalog"):
+        if p.plugin_loaded(plugin):
+            _run_migrations(plugin)
     return app
 
 

@@ -54,24 +54,33 @@ def source_of(resource: dict[str, Any]) -> str:
 
 
 def on_action_succeeded(sender: str, **kwargs: Any) -> None:
-    """ISignal listener of ``action_succeeded``: never lets a failure reach the user's action."""
+    """ISignal listener of ``action_succeeded``: never lets a failure reach the user's action.
+
+    The work runs in a savepoint: a database error (say, the summaries table missing because
+    `ckan db upgrade -p ogpcatalog` was not run) is rolled back to it, and the request's
+    session stays usable."""
     if sender not in WATCHED_ACTIONS:
         return
     try:
-        if sender == "resource_delete":
-            model.delete((kwargs.get("data_dict") or {}).get("id", ""))
-            return
-        if sender == "package_delete":
-            dataset_changed((kwargs.get("data_dict") or {}).get("id", ""))
-            return
-        result = kwargs.get("result")
-        if not isinstance(result, dict):
-            return
-        package_id = result.get("package_id") if sender.startswith("resource_") else result.get("id")
-        if package_id:
-            dataset_changed(package_id)
+        with ckan_model.Session.begin_nested():
+            _schedule(sender, kwargs)
     except Exception:  # noqa: BLE001 (the dataset was saved; validation is best effort)
         log.exception("OCDS validation could not be scheduled after %s", sender)
+
+
+def _schedule(sender: str, kwargs: dict[str, Any]) -> None:
+    if sender == "resource_delete":
+        model.delete((kwargs.get("data_dict") or {}).get("id", ""))
+        return
+    if sender == "package_delete":
+        dataset_changed((kwargs.get("data_dict") or {}).get("id", ""))
+        return
+    result = kwargs.get("result")
+    if not isinstance(result, dict):
+        return
+    package_id = result.get("package_id") if sender.startswith("resource_") else result.get("id")
+    if package_id:
+        dataset_changed(package_id)
 
 
 def dataset_changed(package_id: str) -> list[str]:
