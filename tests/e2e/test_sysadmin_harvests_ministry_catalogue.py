@@ -25,6 +25,9 @@ def ministry_catalogue(unique):
     """The fixture catalogue, its identifiers and titles made unique to this run."""
     text = CATALOGUE.read_text(encoding="utf-8")
     text = re.sub(r'dct:identifier "msp-', f'dct:identifier "{unique}-msp-', text)
+    # Datasets are known by their URIs: this run's are its own (one source never takes over
+    # another's datasets, and an earlier run's may still be on the portal).
+    text = text.replace("https://datos.salud.example.gob/", f"https://datos.salud.example.gob/{unique}/")
     text = re.sub(r'(a dcat:Dataset ;\s*dct:identifier "[^"]+" ;\s*dct:title ")', rf"\g<1>{unique} ", text)
     body = text.encode("utf-8")
 
@@ -45,16 +48,26 @@ def ministry_catalogue(unique):
     server.shutdown()
 
 
+def remove_source(api, source_id: str) -> None:
+    """The source, its jobs and the datasets it harvested, purged."""
+    found = api("package_search", fq=f'harvest_source_id:"{source_id}"', rows=1000,
+                include_private=True)["results"]
+    for dataset in found:
+        api("dataset_purge", id=dataset["id"])
+    for action, extra in (("harvest_source_clear", {}), ("harvest_source_delete", {"clear_source": True})):
+        try:
+            api(action, id=source_id, **extra)
+        except AssertionError:
+            pass
+    api("dataset_purge", id=source_id)
+
+
 @pytest.fixture
 def cleanup(api):
     names: list[str] = []
     yield names
     for name in names:
-        try:
-            api("harvest_source_clear", id=name)
-            api("harvest_source_delete", id=name, clear=True)
-        except AssertionError:
-            pass
+        remove_source(api, api("harvest_source_show", id=name)["id"])
 
 
 def test_sysadmin_registers_catalogue_runs_it_and_reads_the_job_report(
