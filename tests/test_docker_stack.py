@@ -480,11 +480,44 @@ def scaling_problems(stack: Stack) -> list[str]:
     return problems
 
 
+def ocds_standard_problems(stack: Stack) -> list[str]:
+    """The image must carry the OCDS standard at the tag the validation expects, downloaded at
+    build time, and point ``ckanext.ogpcatalog.ocds.standard_zip`` at it (no download at run time)."""
+    from ckanext.ogpcatalog.ocds.standard import STANDARD_TAG
+
+    instructions = dockerfile_instructions(stack.dockerfile)
+    args = dict(
+        rest.split("=", 1) for keyword, rest in instructions if keyword == "ARG" and "=" in rest
+    )
+
+    def expand(text: str) -> str:
+        return re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m[1], m[0]), text)
+
+    added = [
+        [expand(part) for part in rest.split() if not part.startswith("--")]
+        for keyword, rest in instructions if keyword == "ADD"
+    ]
+    standard = [parts for parts in added if "open-contracting/standard" in parts[0]]
+    if not standard:
+        return ["the image does not add the OCDS standard's repository ZIP"]
+    source, destination = standard[0][0], standard[0][-1]
+    problems = []
+    if not source.startswith("https://") or not source.endswith(f"/{STANDARD_TAG}"):
+        problems.append(f"the OCDS standard is not fetched over https at tag {STANDARD_TAG}: {source}")
+    settings = [
+        expand(rest) for keyword, rest in instructions
+        if keyword == "ENV" and rest.startswith("CKANEXT__OGPCATALOG__OCDS__STANDARD_ZIP=")
+    ]
+    if settings != [f"CKANEXT__OGPCATALOG__OCDS__STANDARD_ZIP={destination}"]:
+        problems.append("ckanext.ogpcatalog.ocds.standard_zip does not point at the ZIP the image adds")
+    return problems
+
+
 ALL_CHECKS = (
     missing_services, unpinned_images, base_image_problems, volume_problems, undocumented_variables,
     unexplained_env_example_entries, unguarded_secrets, dependency_problems, missing_healthchecks,
     plugin_problems, scheduler_problems, image_problems, command_problems, missing_files,
-    restart_problems, scaling_problems,
+    restart_problems, scaling_problems, ocds_standard_problems,
 )
 
 
@@ -553,6 +586,20 @@ def test_harvest_consumers_restart_always_and_wait_longer_on_redis(production_st
 
 def test_web_worker_and_consumers_can_be_scaled(production_stack):
     assert scaling_problems(production_stack) == []
+
+
+def test_image_carries_the_ocds_standard_fetched_at_build_time(production_stack):
+    assert ocds_standard_problems(production_stack) == []
+
+
+def test_ocds_standard_check_reports_an_image_without_it(production_stack):
+    broken = dataclasses.replace(
+        production_stack,
+        dockerfile=re.sub(r"(?m)^ENV CKANEXT__OGPCATALOG__OCDS__STANDARD_ZIP=.*$", "", production_stack.dockerfile),
+    )
+    assert ocds_standard_problems(broken) == [
+        "ckanext.ogpcatalog.ocds.standard_zip does not point at the ZIP the image adds"
+    ]
 
 
 def test_shell_scripts_parse():
