@@ -18,7 +18,13 @@ from tests.metrics.metrics_portal import portal  # noqa: F401  (module fixture)
 
 pytestmark = pytest.mark.usefixtures("dated_portal", "empty_history")
 
-TODAY = datetime.datetime.now(datetime.timezone.utc).date()
+TODAY = datetime.datetime.now(datetime.timezone.utc).date()  # the dated portal's "now"
+
+
+def today() -> datetime.date:
+    """Today (UTC) as the code under test sees it: read at each use, not at import, so that a
+    run crossing midnight compares snapshots with the day they were taken on."""
+    return datetime.datetime.now(datetime.timezone.utc).date()
 
 
 def month_end(months_ago: int) -> datetime.date:
@@ -74,18 +80,21 @@ def _values(day: datetime.date, scope: str = "portal", key: str = "") -> dict[st
 
 
 def test_snapshot_stores_every_indicator_for_the_portal_and_each_institution(portal):
+    before = today()
     result = call_action("ogpcatalog_metrics_snapshot_create", _sys(portal))
+    day = datetime.date.fromisoformat(result["date"])
 
-    assert result == {"date": TODAY.isoformat(), "rows": 12 + 4 * 11}
-    portal_values = _values(TODAY)
+    assert before <= day <= today()
+    assert result == {"date": day.isoformat(), "rows": 12 + 4 * 11}
+    portal_values = _values(day)
     assert portal_values == {"datasets": 13, "datasets_public": 10, "datasets_private": 3,
                              "datasets_harvested": 1, "resources": 8, "open_format_share": 0.875,
                              "machine_readable_share": 0.75, "publishing_institutions": 3,
                              "up_to_date_share": 0.5, "overdue_datasets": 3,
                              "quality_average": 87.5, "compliance_percent": 50.0}
-    mef = _values(TODAY, "institution", portal["orgs"]["b"]["id"])
+    mef = _values(day, "institution", portal["orgs"]["b"]["id"])
     assert (mef["datasets"], mef["datasets_harvested"], mef["compliance_percent"]) == (4, 1, 100)
-    cuenca = _values(TODAY, "institution", portal["orgs"]["d"]["id"])
+    cuenca = _values(day, "institution", portal["orgs"]["d"]["id"])
     assert cuenca["quality_average"] is None
 
 
@@ -185,7 +194,7 @@ def test_interrupted_rerun_keeps_the_previous_points_of_the_interrupted_month(po
 
 def test_timeseries_by_month_and_by_day(portal):
     snapshots.backfill()
-    call_action("ogpcatalog_metrics_snapshot_create", _sys(portal))
+    snapshot_day = call_action("ogpcatalog_metrics_snapshot_create", _sys(portal))["date"]
     call_action("ogpcatalog_metrics_snapshot_create", _sys(portal),
                 date=(month_end(1) - datetime.timedelta(days=3)).isoformat())
 
@@ -198,7 +207,7 @@ def test_timeseries_by_month_and_by_day(portal):
     assert monthly["interval"] == "month" and monthly["institution"] is None
     assert [(p["date"], p["value"], p["source"]) for p in monthly["points"]] == [
         (month_end(3).isoformat(), 2.0, "backfill"), (month_end(2).isoformat(), 3.0, "backfill"),
-        (month_end(1).isoformat(), 3.0, "backfill"), (TODAY.isoformat(), 10.0, "snapshot")]
+        (month_end(1).isoformat(), 3.0, "backfill"), (snapshot_day, 10.0, "snapshot")]
     assert [p["date"] for p in daily["points"]] == [
         month_end(2).isoformat(), (month_end(1) - datetime.timedelta(days=3)).isoformat(),
         month_end(1).isoformat()]
@@ -241,13 +250,16 @@ def test_snapshot_and_backfill_commands(portal, cli):
 
 
 def test_scheduler_takes_the_days_snapshot_once(portal, cli):
+    before = today()
     first = cli.invoke(ckan_command, ["ogpcatalog", "metrics", "scheduler", "--once"])
     taken = _rows(source="snapshot")
+    day = taken[0]["day"] if taken else None
     second = cli.invoke(ckan_command, ["ogpcatalog", "metrics", "scheduler", "--once"])
 
     assert first.exit_code == 0, first.output
-    assert TODAY.isoformat() in first.output
+    assert day in (before, today())
+    assert day.isoformat() in first.output
     assert len(taken) == 56
     assert second.exit_code == 0
-    assert TODAY.isoformat() not in second.output
+    assert day.isoformat() not in second.output
     assert [r["created"] for r in _rows(source="snapshot")] == [r["created"] for r in taken]
