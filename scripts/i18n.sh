@@ -36,3 +36,13 @@ for lang in "${LANGUAGES[@]}"; do
 done
 
 "$PYBABEL" compile -d i18n -D "$DOMAIN" --statistics
+
+# The browser's catalogue (/api/i18n/<lang>): CKAN builds it from every plugin's .po for the
+# msgids some .pot lists in a .js file; refresh the dev portal's copy when there is one.
+if [[ -f $CKAN_INI ]]; then
+    if "$VENV/bin/ckan" -c "$CKAN_INI" translation js >/dev/null 2>&1; then
+        say "rebuilt the JavaScript catalogues of $CKAN_INI (ckan translation js)"
+    else
+        say "warning: ckan translation js failed; run it before starting the portal"
+    fi
+fi

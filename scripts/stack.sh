@@ -409,6 +409,9 @@ step_web() {
     for i in $(seq 25); do port_in_use "$PORT" || break; sleep 0.2; done
     port_in_use "$PORT" && die "port $PORT is already in use by another program" \
         "choose another port, e.g. PORT=$((PORT + 1)) make run"
+    # The JavaScript catalogues (/api/i18n/<lang>) exist only once built; ours are merged in.
+    "$VENV/bin/ckan" -c "$CKAN_INI" translation js >>"$log" 2>&1 \
+        || die "ckan translation js failed" "read $log" "$log"
     CKAN_INI="$CKAN_INI" "$VENV/bin/gunicorn" --daemon --workers "$WEB_WORKERS" \
         --bind "127.0.0.1:$PORT" --timeout 120 --pythonpath "$ROOT/scripts" --chdir "$STATE_DIR" \
         --pid "$RUN_DIR/web.pid" --error-logfile "$log" --access-logfile - \

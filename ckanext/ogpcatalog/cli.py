@@ -7,6 +7,7 @@ __all__ = ["ogpcatalog"]
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.language_context import cli_language_option
 from ckanext.ogpcatalog.commitments.cli import commitments as commitments_commands
 from ckanext.ogpcatalog.demo import loader as demo_loader
 from ckanext.ogpcatalog.metrics.cli import metrics as metrics_commands
@@ -14,6 +15,7 @@ from ckanext.ogpcatalog.ocds.cli import ocds as ocds_commands
 
 
 @click.group(short_help="ckanext-ogpcatalog commands")
+@cli_language_option
 def ogpcatalog():
     """Commands of the ckanext-ogpcatalog extension."""
 

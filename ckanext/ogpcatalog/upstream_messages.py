@@ -203,3 +203,54 @@ ACTIVITY_MESSAGES = (
     N_("Activity occurred on: {time}"),
     N_("This information is visible to you and admins"),
 )
+
+# CKAN core's JavaScript modules (confirm-action, autocomplete, image-upload, resource-reorder,
+# htmx notifications): CKAN's JS catalogue (/api/i18n/es, built by `ckan translation js`) takes
+# every message that ckan.pot finds in a .js file and the translation of the last catalogue
+# that has it, ours included, so translating them here fills core's gaps in the browser too.
+CKAN_CORE_JS_MESSAGES = (
+    N_("Please Confirm"),
+    N_("Notification"),
+    N_("Searching..."),
+    N_("Input is too short, must be at least one character"),
+    N_("File"),
+    N_("Hide"),
+    N_("Reset"),
+    N_("Please select the file to upload again"),
+    N_("Failed to load data API information"),
+    N_('You can rearrange the resources by dragging them using the arrow icon. Drag the resource '
+       'to the right and place it to the desired location on the list. When you are done, click '
+       'the "Save order" -button.'),
+)
+
+# The emails CKAN sends (ckan/templates/emails/, ckanext/activity/): core's Spanish uses "tú"
+# and has no line breaks (the templates' {% trans %} blocks are trimmed); the activity digest
+# has no Spanish at all. The msgids are the trimmed template texts, exactly as core's ckan.pot.
+EMAIL_MESSAGES = (
+    N_("Reset your password - %(site_title)s"),
+    N_("Dear %(user_name)s, You have requested your password on %(site_title)s to be reset. "
+       "Please click the following link to confirm this request: %(reset_link)s Have a nice "
+       "day. -- Message sent by %(site_title)s (%(site_url)s)"),
+    N_("Invite for %(site_title)s"),
+    N_("Dear %(user_name)s, You have been invited to %(site_title)s. A user has already been "
+       "created for you with the username %(user_name)s. You can change it later. You have been "
+       "added to the %(group_type)s %(group_title)s with the following role: %(role_name)s. To "
+       "accept this invite, please reset your password at: %(reset_link)s Have a nice day. -- "
+       "Message sent by %(site_title)s (%(site_url)s)"),
+    N_plural("You have {num} new activity on your {site_title} dashboard",
+             "You have {num} new activities on your {site_title} dashboard"),
+    N_("To view your dashboard, click on this link:"),
+    N_("You can turn off these email notifications in your {site_title} preferences. To change "
+       "your preferences, click on this link:"),
+)
+
+# Counts that the portal's templates now write with the visitor's number format (templates/
+# organization/snippets/organization_item.html, group/snippets/group_item.html,
+# organization/bulk_process.html): core's es capitalizes them or lacks them.
+COUNT_MESSAGES = (
+    N_plural("{num} Dataset", "{num} Datasets"),
+    N_("0 Datasets"),
+    N_("0 Members"),
+    N_plural('%(count)s dataset found for "%(query)s".', '%(count)s datasets found for "%(query)s".'),
+    N_plural("%(count)s dataset found.", "%(count)s datasets found."),
+)

@@ -9,3 +9,10 @@ if ! ckan -c "${CKAN_INI:-/srv/app/ckan.ini}" db upgrade; then
     echo "[ogpcatalog] Migrations failed: not starting CKAN" >&2
     exit 1
 fi
+
+# The JavaScript catalogues (/api/i18n/<lang>), with the extension's translations merged in, are
+# only served once built. Without them the browser shows core's JS strings in English.
+echo "[ogpcatalog] Building the JavaScript translation catalogues"
+if ! ckan -c "${CKAN_INI:-/srv/app/ckan.ini}" translation js; then
+    echo "[ogpcatalog] ckan translation js failed: JavaScript strings will be in English" >&2
+fi

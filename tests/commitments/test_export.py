@@ -101,6 +101,7 @@ def test_download_from_the_action_plan_page(app, portal):
     response = app.get("/commitments/export.csv", query_string={"action_plan": "ecuador-2022-2024"})
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="ecuador-2022-2024-ogp.csv"' in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeffCommitment Unique Identifier,")
     assert [r["Commitment Unique Identifier"] for r in _rows(body)] == ["EC0008", "EC0009"]

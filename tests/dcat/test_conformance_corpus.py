@@ -26,6 +26,7 @@ from ckan import model
 from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestObject
 
+from ckanext.ogpcatalog.dcat.contexts import localize_contexts
 from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
 from tests.dcat import harvest_server as hs
 
@@ -74,8 +75,16 @@ def _read(path: Path) -> tuple[bool, str | None, int, int]:
             fmt = "datajson-argentina" if _flavour(path) == "argentina" else "datajson-us"
         else:
             rdf_format = RDF_FORMATS[path.suffix.lower()][0]
-            graph = rdflib.Graph().parse(data=body, format=rdf_format)
             fmt = SOURCE_FORMATS[rdf_format]
+            if rdf_format == "json-ld":  # as the harvester reads it: no remote @context
+                localized = localize_contexts(json.loads(body))
+                if localized.datajson_flavour:
+                    graph = datajson_to_graph(localized.data, localized.datajson_flavour)
+                else:
+                    graph = rdflib.Graph().parse(data=json.dumps(localized.data),
+                                                 format="json-ld")
+            else:
+                graph = rdflib.Graph().parse(data=body, format=rdf_format)
     except Exception:  # the file itself is broken: the harvest must report it
         fmt = None
         if path.suffix.lower() == ".json":

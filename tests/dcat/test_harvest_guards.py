@@ -93,8 +93,12 @@ CASES = {
                       "lists no datasets"),
     "empty JSON-LD": ((200, {"Content-Type": "application/ld+json"}, b"{}"), "empty JSON-LD"),
     "wrong content type": ((200, {"Content-Type": "image/png"}, b"\x89PNG"), "image/png"),
-    "malformed turtle": (_turtle(b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<a> dcat:x ("),
-                         "could not be read as turtle"),
+    "malformed turtle": (_turtle(b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+                                 b"<a> dcat:x \"secreto-ttl\" ("), "could not be read as turtle"),
+    "malformed JSON-LD": ((200, {"Content-Type": "application/ld+json"},
+                           b'{"@id": "secreto-json", "dct:title": '), "not valid JSON"),
+    "malformed RDF/XML": ((200, {"Content-Type": "application/rdf+xml"},
+                           b"<rdf:RDF><secreto-xml></rdf:RDF>"), "not well-formed XML"),
     "billion laughs": ((200, {"Content-Type": "application/rdf+xml"},
                         hs.fixture("billion_laughs.rdf")), "entities"),
     "XXE": ((200, {"Content-Type": "application/rdf+xml"}, hs.fixture("xxe.rdf")), "entities"),
@@ -120,6 +124,7 @@ def test_misbehaving_source_deletes_nothing_and_reports(server, baseline, case):
     messages = _harvest_broken(server, baseline, behaviour)
     assert any(expected in m for m in messages), messages
     assert not any("root:" in m for m in messages)  # never the content of a local file
+    assert not any("secreto" in m for m in messages)  # parse errors do not echo the content
 
 
 def test_connection_refused_deletes_nothing(server, baseline):

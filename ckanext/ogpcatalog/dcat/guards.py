@@ -2,7 +2,8 @@
 
 * :func:`check_payload` refuses answers that cannot be a catalogue (empty, an HTML page) and
   unsafe documents before rdflib sees them: XML with a DTD or entity declarations (billion
-  laughs, XXE) and JSON-LD that would make rdflib fetch a remote ``@context``.
+  laughs, XXE) and empty JSON-LD (remote ``@context`` references are handled by
+  :mod:`.contexts`: never downloaded).
 * :func:`check_deletions` refuses to delete most of a source's datasets at once unless the source
   explicitly allows it.
 * :func:`check_record` reports records without title or identifier (skipped, the rest imported).
@@ -81,32 +82,13 @@ def load_json(content: bytes, url: str) -> Any:
         raise GuardError(N_("The catalogue at {url} is not valid JSON."), url=url)
 
 
-def _remote_contexts(node: Any) -> bool:
-    """True when a JSON-LD node refers to a context by URL (``@context`` string or ``@import``)."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "@context":
-                if isinstance(value, str):
-                    return True
-                if isinstance(value, list) and any(isinstance(v, str) for v in value):
-                    return True
-                if isinstance(value, dict) and "@import" in value:
-                    return True
-            if _remote_contexts(value):
-                return True
-    elif isinstance(node, list):
-        return any(_remote_contexts(item) for item in node)
-    return False
-
-
 def check_jsonld(data: Any, url: str) -> None:
+    """Refuse an empty JSON-LD document. Remote ``@context`` references are not refused here:
+    :func:`ckanext.ogpcatalog.dcat.contexts.localize_contexts` replaces or leaves them out
+    before parsing, so rdflib never downloads one."""
     if data in ({}, []):
         raise GuardError(N_("The catalogue at {url} is an empty JSON-LD document: nothing was "
                          "imported or deleted."), url=url)
-    if _remote_contexts(data):
-        raise GuardError(N_("The JSON-LD catalogue at {url} refers to a remote @context, which "
-                         "the harvester never downloads; embed the context in the document."),
-                         url=url)
 
 
 def check_deletions(existing: int, to_delete: int, threshold: float,

@@ -37,7 +37,7 @@ from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
-from ckanext.ogpcatalog.dcat import guards
+from ckanext.ogpcatalog.dcat import contexts, guards
 from ckanext.ogpcatalog.dcat.fetch import N_, FetchError, _, fetch
 from ckanext.ogpcatalog.dcat.publishers import PublisherIndex, publisher_from_graph
 from ckanext.ogpcatalog.dcat.source_config import ConfigError, SourceConfig, parse_config
@@ -172,29 +172,49 @@ def _rdflib_format(cfg: SourceConfig, content_type: str | None, content: bytes) 
     return "turtle"
 
 
+def _datajson_graph(data: Any, flavour: str, url: str) -> rdflib.Graph:
+    try:
+        from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
+    except ImportError:
+        raise guards.GuardError(N_("The data.json format is not available on this portal."))
+    try:
+        return datajson_to_graph(data, flavour)
+    except ValueError as error:
+        raise guards.GuardError(N_("The data.json catalogue at {url} cannot be used: {error}"),
+                                url=url, error=str(error)[:300])
+
+
 def parse_document(content: bytes, cfg: SourceConfig, content_type: str | None,
-                   url: str) -> rdflib.Graph:
+                   url: str, notes: list[Message] | None = None) -> rdflib.Graph:
     """Guard then parse one downloaded page into a graph.
 
+    :param notes: receives the warnings about the page (remote JSON-LD contexts left out)
     :raises FetchError: refused or unparseable (message without content)
     """
     if cfg.datajson_flavour:
         guards.check_payload(content, cfg.format, url)
-        data = guards.load_json(content, url)
-        try:
-            from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
-        except ImportError:
-            raise guards.GuardError(N_("The data.json format is not available on this portal."))
-        try:
-            return datajson_to_graph(data, cfg.datajson_flavour)
-        except ValueError as error:
-            raise guards.GuardError(N_("The data.json catalogue at {url} cannot be used: {error}"),
-                                    url=url, error=str(error)[:300])
+        return _datajson_graph(guards.load_json(content, url), cfg.datajson_flavour, url)
     fmt = _rdflib_format(cfg, content_type, content)
     guards.check_payload(content, fmt, url)
     graph = rdflib.Graph()
+    data: Any = content
+    if fmt in guards.JSONLD_FORMATS:
+        localized = contexts.localize_contexts(guards.load_json(content, url))
+        if localized.datajson_flavour:  # Project Open Data's context: a DCAT-US data.json
+            return _datajson_graph(localized.data, localized.datajson_flavour, url)
+        for context in localized.unknown:
+            if notes is not None:
+                notes.append(Message(N_(
+                    "The JSON-LD catalogue at {url} refers to the remote @context {context}, "
+                    "which the harvester never downloads: the catalogue was read without it, "
+                    "so the terms defined only there were left out. Embed the context in the "
+                    "document or use full IRIs."), {"url": url, "context": context[:200]}))
+        if contexts.has_remote_context(localized.data):  # never reached: localize removes all
+            raise guards.GuardError(N_("The JSON-LD catalogue at {url} refers to a remote "
+                                       "@context, which the harvester never downloads."), url=url)
+        data = json.dumps(localized.data)  # rdflib takes a dict, not a list: always text
     try:
-        graph.parse(data=content, format=fmt)
+        graph.parse(data=data, format=fmt)
     except Exception:  # rdflib has no common parse error; never echo its message (content)
         raise guards.GuardError(N_("The catalogue at {url} could not be read as {format}."),
                                 url=url, format=fmt)
@@ -351,7 +371,11 @@ class OgpCatalogHarvester(DCATRDFHarvester):
                 if digest in seen_hashes:  # a server answering every page with the same one
                     break
                 seen_hashes.add(digest)
-                graph = parse_document(result.content, cfg, result.content_type, next_url)
+                notes: list[Message] = []
+                graph = parse_document(result.content, cfg, result.content_type, next_url, notes)
+                for note in notes:
+                    if str(note) not in {str(e) for e in plan.errors}:
+                        plan.errors.append(note)
             except FetchError as error:
                 if plan.pages == 1:
                     plan.fatal = True

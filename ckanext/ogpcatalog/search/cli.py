@@ -5,10 +5,13 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.language_context import cli_language_option
+
 __all__ = ["search_group"]
 
 
 @click.group(name="ogpcatalog-search", short_help="PostgreSQL search index")
+@cli_language_option
 def search_group():
     """The PostgreSQL search index of ckanext-ogpcatalog."""
 

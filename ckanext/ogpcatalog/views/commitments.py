@@ -41,4 +41,6 @@ def export(fmt: str) -> Response:
     body = content if fmt == "csv" else json.dumps(content, ensure_ascii=False, indent=1)
     return Response(body, mimetype=_MIMETYPES[fmt].split(";")[0], headers={
         "Content-Type": _MIMETYPES[fmt],
-        "Content-Disposition": f'attachment; filename="{result["filename"]}"'})
+        "Content-Disposition": f'attachment; filename="{result["filename"]}"',
+        # Imported text reaches these files: never let a browser sniff them as HTML.
+        "X-Content-Type-Options": "nosniff"})

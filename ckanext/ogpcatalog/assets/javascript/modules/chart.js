@@ -46,6 +46,16 @@ this.ckan.module('ogpcatalog-chart', function ($) {
     return 10 * power;
   }
 
+  // Numbers drawn on the chart in the page's language (<html lang>): 1.234,5 in es, 1,234.5 in en.
+  function formatNumber(value, digits) {
+    var lang = document.documentElement.getAttribute('lang') || undefined;
+    try {
+      return new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(value);
+    } catch (e) {
+      return String(Math.round(value * Math.pow(10, digits)) / Math.pow(10, digits));
+    }
+  }
+
   function shortLabel(text, max) {
     text = (text || '').trim();
     return text.length > max ? text.slice(0, max - 1) + '\u2026' : text;
@@ -120,7 +130,7 @@ this.ckan.module('ogpcatalog-chart', function ($) {
         var value = (max * t) / 4;
         grid.appendChild(el('line', { x1: left, x2: width - right, y1: y(value), y2: y(value) }));
         svg.appendChild(el('text', { x: left - 6, y: y(value) + 4, 'text-anchor': 'end' },
-                           String(Math.round(value * 100) / 100)));
+                           formatNumber(value, 2)));
       }
       svg.insertBefore(grid, svg.firstChild);
       var every = Math.max(1, Math.ceil(n / 8));
@@ -166,7 +176,7 @@ this.ckan.module('ogpcatalog-chart', function ($) {
         svg.appendChild(el('rect', { x: left, y: yPos + 3, height: rowH - 6,
                                      width: Math.max(1, (value / max) * plotW), fill: COLORS[0] }));
         svg.appendChild(el('text', { x: left + (value / max) * plotW + 4, y: yPos + 15 },
-                           String(Math.round(value * 10) / 10)));
+                           formatNumber(value, 1)));
       });
       return svg;
     }
