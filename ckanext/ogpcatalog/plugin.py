@@ -11,8 +11,10 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ogpcatalog import helpers
 from ckanext.ogpcatalog.api_language import ApiLanguageMiddleware
+from ckanext.ogpcatalog.action_errors import register_action_error_handlers
 from ckanext.ogpcatalog.csrf_exemptions import scope_csrf_exemptions
 from ckanext.ogpcatalog.fields import facets, index
+from ckanext.ogpcatalog.metrics import facts as metrics_facts
 from ckanext.ogpcatalog.ocds import hooks as ocds_hooks
 
 
@@ -63,6 +65,7 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
         # Around CKAN's own I18nMiddleware (the Flask app's wsgi_app), inside the app object.
         app.wsgi_app = ApiLanguageMiddleware(app.wsgi_app)
         scope_csrf_exemptions()
+        register_action_error_handlers(app)
         return app
 
     # ITranslation
@@ -81,6 +84,9 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return ocds_hooks.add_summaries(pkg_dict)
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        metrics_facts.mark_stale(pkg_dict.get("id"))
 
     # ISignal
     def get_signal_subscriptions(self):

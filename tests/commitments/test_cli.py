@@ -16,25 +16,25 @@ def _commitments() -> int:
 
 
 def test_cli_dry_run_then_import_then_export(cli, portal, tmp_path):
-    dry = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(SHEET), "--dry-run",
+    dry = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import", str(SHEET), "--dry-run",
                             "--owner-org", "mintel"])
     assert dry.exit_code == 0, dry.output
     assert "8 created, 0 updated, 0 unchanged, 4 errors" in dry.output
     assert "Specificity: Unknown value: Altísima" in dry.output
     assert _commitments() == 0
 
-    real = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(SHEET), "--owner-org", "mintel"])
+    real = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import", str(SHEET), "--owner-org", "mintel"])
     assert real.exit_code == 0, real.output
     assert "Action plan created: ecuador-2022-2024" in real.output
     assert _commitments() == 8
 
     out = tmp_path / "export.csv"
-    exported = cli.invoke(ckan, ["ogpcatalog", "commitments", "export", "-o", str(out)])
+    exported = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "export", "-o", str(out)])
     assert exported.exit_code == 0, exported.output
-    again = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(out)])
+    again = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import", str(out)])
     assert "0 created, 0 updated, 8 unchanged, 0 errors" in again.output
 
-    as_json = cli.invoke(ckan, ["ogpcatalog", "commitments", "export", "--format", "json",
+    as_json = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "export", "--format", "json",
                                 "--action-plan", "costa-rica-2023-2027"])
     assert '"Commitment Unique Identifier": "CR0101"' in as_json.output
 
@@ -42,6 +42,6 @@ def test_cli_dry_run_then_import_then_export(cli, portal, tmp_path):
 def test_cli_reports_missing_columns_and_aborts(cli, portal, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("numero;compromiso\n1;Baches\n", encoding="utf-8")
-    result = cli.invoke(ckan, ["ogpcatalog", "commitments", "import", str(bad)])
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import", str(bad)])
     assert result.exit_code != 0
     assert "Commitment Unique Identifier" in result.output

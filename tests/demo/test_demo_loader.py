@@ -185,7 +185,7 @@ def test_load_reports_the_object_the_portal_refuses(tmp_path):
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_demo_load_command_loads_and_reports_counts(cli, content):
-    result = cli.invoke(ckan, ["ogpcatalog", "demo", "load"])
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "demo", "load"])
 
     assert result.exit_code == 0, result.output
     assert f"datasets: {len(content['datasets'])} created, 0 kept" in result.output
@@ -194,8 +194,8 @@ def test_demo_load_command_loads_and_reports_counts(cli, content):
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 def test_demo_load_command_run_twice_keeps_everything(cli, content):
-    cli.invoke(ckan, ["ogpcatalog", "demo", "load"])
-    result = cli.invoke(ckan, ["ogpcatalog", "demo", "load"])
+    cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "demo", "load"])
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "demo", "load"])
 
     assert result.exit_code == 0, result.output
     assert f"datasets: 0 created, {len(content['datasets'])} kept" in result.output

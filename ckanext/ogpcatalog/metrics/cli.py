@@ -1,4 +1,5 @@
-"""`ckan ogpcatalog metrics ...`: snapshots, backfill, obligations, link check, scheduler."""
+"""`ckan ogpcatalog metrics ...`: snapshots, backfill, obligations, link check, scheduler,
+dataset facts."""
 from __future__ import annotations
 
 import datetime
@@ -66,6 +67,31 @@ def backfill():
         raise click.Abort()
     click.echo(tk._("{months} months rebuilt ({rows} values), {skipped} kept (they have a "
                     "snapshot)").format(**counts))
+
+
+@metrics.command("facts-rebuild")
+@click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1),
+              help="Datasets per transaction")
+def facts_rebuild(batch_size: int):
+    """Recompute the dataset facts the indicators aggregate, for every dataset.
+
+    The indicators keep them up to date by themselves (changed datasets only); run this after
+    a bulk load that bypassed CKAN or to check the table. One transaction per batch:
+    interrupting keeps whole batches, and the next read or run completes the rest.
+    """
+    from ckanext.ogpcatalog.metrics import facts
+
+    ids = facts.active_dataset_ids()
+    counts = {"updated": 0, "removed": 0}
+    try:
+        with click.progressbar(length=len(ids), label=tk._("Rebuilding dataset facts")) as bar:
+            counts = facts.rebuild(batch_size, progress=bar.update, ids=ids)
+    except KeyboardInterrupt:
+        tk.error_shout(tk._("Interrupted: the batches before the interruption are stored, "
+                            "run the command again to finish."))
+        raise click.Abort()
+    click.echo(tk._("Dataset facts: {updated} datasets computed, {removed} rows of deleted "
+                    "datasets removed").format(**counts))
 
 
 @metrics.group("obligations")

@@ -6,6 +6,7 @@ from typing import Any
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.fields.bilingual import current_language
+from ckanext.ogpcatalog.metrics import facts
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.filters import DATASET_TYPES, Filters, Paging
 
@@ -22,8 +23,12 @@ def _share(part: Any, whole: Any, digits: int = 4) -> float | None:
     return round(float(part) / float(whole), digits) if whole else None
 
 
-def _params(at: datetime.datetime | None = None) -> dict[str, Any]:
+def _params(at: datetime.datetime | None = None, refresh: bool = True) -> dict[str, Any]:
+    """The statement's parameters, once the dataset facts are up to date (the incremental
+    refresh: a check, and the changed datasets' facts recomputed in SQL)."""
     params = q.base_params(at)
+    if refresh:
+        facts.refresh(params)
     params["lang"] = current_language()
     return params
 
@@ -34,8 +39,7 @@ def summary(filters: Filters, at: datetime.datetime | None = None) -> dict[str, 
     type_counts = ", ".join(
         f"'{t}', count(*) FILTER (WHERE type = '{t}' AND NOT private)" for t in DATASET_TYPES)
     type_publishing = ", ".join(
-        f"'{t}', count(DISTINCT owner_org) FILTER (WHERE type = '{t}' AND NOT private)"
-        for t in DATASET_TYPES)
+        f"'{t}', (SELECT count(*) FROM pub WHERE type = '{t}')" for t in DATASET_TYPES)
     rating_counts = ", ".join(
         f"'{r}', count(*) FILTER (WHERE NOT private AND {q.rating_sql()} = '{r}')"
         for r in q.RATINGS)
@@ -52,8 +56,6 @@ agg AS (
          coalesce(sum(resources) FILTER (WHERE NOT private), 0) AS resources,
          coalesce(sum(open_fmt) FILTER (WHERE NOT private), 0) AS open_fmt,
          coalesce(sum(mr_fmt) FILTER (WHERE NOT private), 0) AS mr_fmt,
-         count(DISTINCT owner_org) FILTER (WHERE NOT private) AS publishing,
-         jsonb_build_object({type_publishing}) AS publishing_by_type,
          count(*) FILTER (WHERE NOT private AND has_period) AS with_frequency,
          count(*) FILTER (WHERE NOT private AND NOT has_period) AS without_frequency,
          count(*) FILTER (WHERE NOT private AND fresh = 'up_to_date') AS up_to_date,
@@ -64,23 +66,28 @@ agg AS (
          count(*) FILTER (WHERE NOT private AND type = 'commitment') AS commitments,
          count(*) FILTER (WHERE NOT private AND with_evidence) AS with_evidence
   FROM df
+),
+pub AS (
+  -- (institution, dataset type) pairs with public datasets: publishing institutions
+  SELECT owner_org, type FROM df WHERE NOT private GROUP BY owner_org, type
 )
 SELECT agg.*,
+       (SELECT count(DISTINCT owner_org) FROM pub) AS publishing,
+       jsonb_build_object({type_publishing}) AS publishing_by_type,
        (SELECT count(*) FROM inst) AS institutions,
        (SELECT coalesce(jsonb_object_agg(theme, n), '{{}}'::jsonb) FROM (
-          SELECT theme, count(DISTINCT owner_org) AS n
-          FROM df, unnest(themes) AS theme WHERE NOT private GROUP BY theme) t)
+          SELECT theme, count(*) AS n FROM (
+            SELECT DISTINCT owner_org, theme
+            FROM df, unnest(themes) AS theme WHERE NOT private) pt GROUP BY theme) t)
          AS publishing_by_theme,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('format', fmt, 'resources', n,
                                    'open', coalesce(open, false),
                                    'machine_readable', coalesce(mr, false))
                                   ORDER BY n DESC, fmt), '[]'::jsonb) FROM (
-          SELECT coalesce(f.code, upper(btrim(coalesce(r.format, '')))) AS fmt, count(*) AS n,
-                 bool_or(f.open) AS open, bool_or(f.mr) AS mr
-          FROM resource r
-          LEFT JOIN fmt f ON f.alias = upper(btrim(r.format))
-          WHERE r.state = 'active'
-            AND r.package_id IN (SELECT id FROM df WHERE NOT private) GROUP BY 1) x) AS formats,
+          SELECT x.fmt, count(*) AS n, bool_or(f.open) AS open, bool_or(f.mr) AS mr
+          FROM df, unnest(df.formats) AS x(fmt)
+          LEFT JOIN (SELECT DISTINCT code, open, mr FROM fmt) f ON f.code = x.fmt
+          WHERE NOT df.private GROUP BY x.fmt) x) AS formats,
        (SELECT count(*) FROM ob) AS obligations,
        (SELECT jsonb_build_object('applicable', count(*),
                                   'met', count(*) FILTER (WHERE status = 'met'),
@@ -216,7 +223,7 @@ def institution_detail(institution_id: str, at: datetime.datetime | None = None
     """One institution's figures (``ogpcatalog_institution_metrics_show``)."""
     filters = Filters(institution=(institution_id,))
     rows = institution_rows(filters, at)
-    params = _params(at)
+    params = _params(at, refresh=False)  # refreshed by institution_rows
     statement = f"""
 WITH {q.ctes(filters, params, obligations=True)}
 SELECT

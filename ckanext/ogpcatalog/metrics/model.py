@@ -1,4 +1,4 @@
-"""The metrics tables (created by the alembic revision a1c3e0f00001), declared on CKAN's metadata.
+"""The metrics tables (alembic revisions a1c3e0f00001 and a1c3e0f00003), declared on CKAN's metadata.
 
 Declaring them here lets CKAN treat them as its own: ``model.repo.delete_all()`` (the tests'
 ``reset_db``) empties them along with the datasets they describe.
@@ -13,6 +13,8 @@ import ckan.plugins.toolkit as tk
 OBLIGATION_TABLE = "ogpcatalog_obligation"
 SNAPSHOT_TABLE = "ogpcatalog_metrics_snapshot"
 LINK_CHECK_TABLE = "ogpcatalog_link_check"
+FACTS_TABLE = "ogpcatalog_dataset_facts"
+STALE_TABLE = "ogpcatalog_dataset_facts_stale"
 
 obligation_table = sa.Table(
     OBLIGATION_TABLE,
@@ -55,5 +57,50 @@ link_check_table = sa.Table(
     sa.Column("status_code", sa.Integer),
     sa.Column("error", sa.UnicodeText),
     sa.Column("checked_at", sa.DateTime, nullable=False),
+    extend_existing=True,
+)
+
+# One row per active dataset (not harvest sources): what the indicators aggregate, kept up to
+# date by :mod:`.facts` from CKAN's tables (see there for what is and is not stored).
+facts_table = sa.Table(
+    FACTS_TABLE,
+    tk.BaseModel.metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("metadata_modified", sa.DateTime),
+    sa.Column("rules", sa.UnicodeText, nullable=False),
+    sa.Column("refreshed", sa.DateTime, nullable=False),
+    sa.Column("name", sa.UnicodeText, nullable=False),
+    sa.Column("title", sa.UnicodeText),
+    sa.Column("title_translated", sa.UnicodeText),
+    sa.Column("type", sa.UnicodeText, nullable=False),
+    sa.Column("owner_org", sa.UnicodeText),
+    sa.Column("private", sa.Boolean, nullable=False),
+    sa.Column("themes", postgresql.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("tags", postgresql.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("obligations", postgresql.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("frequency", sa.UnicodeText),
+    sa.Column("last_change", sa.DateTime),
+    sa.Column("has_period", sa.Boolean, nullable=False),
+    sa.Column("due", sa.DateTime),
+    sa.Column("with_evidence", sa.Boolean, nullable=False),
+    sa.Column("harvested", sa.Boolean, nullable=False),
+    sa.Column("resources", sa.Integer, nullable=False),
+    sa.Column("with_download", sa.Integer, nullable=False),
+    sa.Column("open_fmt", sa.Integer, nullable=False),
+    sa.Column("mr_fmt", sa.Integer, nullable=False),
+    sa.Column("formats", postgresql.ARRAY(sa.UnicodeText), nullable=False),
+    sa.Column("findability", sa.Float, nullable=False),
+    sa.Column("interoperability", sa.Float, nullable=False),
+    sa.Column("reusability", sa.Float, nullable=False),
+    sa.Column("contextuality", sa.Float, nullable=False),
+    extend_existing=True,
+)
+
+# Datasets written through CKAN since their facts were computed (see :mod:`.facts`).
+stale_table = sa.Table(
+    STALE_TABLE,
+    tk.BaseModel.metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("marked", sa.DateTime, nullable=False),
     extend_existing=True,
 )

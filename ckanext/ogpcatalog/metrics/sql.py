@@ -1,14 +1,18 @@
 """The SQL building blocks of every indicator: common table expressions over CKAN's tables.
 
-Everything is set-based: one statement per answer, with the datasets' facts (`df`: one row per
-dataset in scope, with its freshness, format and quality figures) computed once and aggregated
-with GROUP BY / FILTER. Values of scheming fields are read from ``package.extras`` (JSONB of
+Everything is set-based: one statement per answer, aggregating the datasets' facts (`df`: one
+row per dataset in scope, with its freshness, format and quality figures) with GROUP BY /
+FILTER. The per-dataset part of the facts is kept in ``ogpcatalog_dataset_facts``
+(:func:`facts_select` computes it, :mod:`.facts` keeps it fresh); what changes without the
+dataset changing (institutions, link checks, "now") is joined here at aggregate time. Values of scheming fields are read from ``package.extras`` (JSONB of
 strings) and ``group.extras``; resource extras from ``resource.extras`` (JSON text).
 """
 from __future__ import annotations
 
 import datetime
 import functools
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -84,21 +88,49 @@ def _nonempty(expr: str) -> str:
     return f"(coalesce(btrim({expr}), '') NOT IN ('', '[]', '{{}}', 'null', '\"\"'))"
 
 
-def _share(count: str) -> str:
-    return f"(CASE WHEN coalesce(rs.n, 0) > 0 THEN coalesce({count}, 0)::float / rs.n ELSE 0 END)"
+def _share(count: str, n: str = "rs.n") -> str:
+    return (f"(CASE WHEN coalesce({n}, 0) > 0 THEN coalesce({count}, 0)::float / {n} "
+            f"ELSE 0 END)")
 
 
-def base_params(at: datetime.datetime | None = None) -> dict[str, Any]:
+def rule_params() -> dict[str, Any]:
+    """The parameters the dataset facts are computed with (codelists, formats, licenses, the
+    obligations' match rules): when one of them changes, so does :func:`rules_version`, and
+    every fact is recomputed."""
     periods = frequency_periods()
     return {
-        "now": at or now(),
         "freq_codes": list(periods),
         "freq_periods": list(periods.values()),
         "overdue_factor": OVERDUE_FACTOR,
         "licenses": license_ids(),
         "access_codes": [c.code for c in codelists.get("access-right").codes],
+        "obligation_rules": obligation_rules(),
         **format_params(),
     }
+
+
+def obligation_rules() -> str:
+    """The obligations' codes and match rules, as JSON text (part of the rules version)."""
+    rows = model.Session.execute(sa.text(
+        "SELECT code, match FROM ogpcatalog_obligation ORDER BY code")).all()
+    return json.dumps([[row.code, row.match] for row in rows], sort_keys=True)
+
+
+def rules_version(params: dict[str, Any]) -> str:
+    """A short digest of :func:`rule_params`' values (stored with every fact)."""
+    rules = {key: params[key] for key in sorted(rule_params_keys())}
+    return hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def rule_params_keys() -> tuple[str, ...]:
+    return ("freq_codes", "freq_periods", "overdue_factor", "licenses", "access_codes",
+            "obligation_rules", "fmt_alias", "fmt_code", "fmt_open", "fmt_mr")
+
+
+def base_params(at: datetime.datetime | None = None) -> dict[str, Any]:
+    params = {"now": at or now(), **rule_params()}
+    params["rules"] = rules_version(params)
+    return params
 
 
 def institution_where(filters: Filters, params: dict[str, Any]) -> str:
@@ -131,31 +163,7 @@ def localized(column: str, translated: str, lang_param: str = ":lang") -> str:
             f"({translated})::jsonb->>{lang_param} END, ''), {column})")
 
 
-def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False) -> str:
-    """The WITH list: ``inst`` (institutions in scope), ``dsa`` (their active datasets, all
-    types but harvest sources), ``ds`` (filtered by dataset type/theme), ``rs`` (per-dataset
-    resource figures), ``df`` (dataset facts) and, with ``obligations``, ``obst`` (one row per
-    applicable institution x obligation with its status).
-    """
-    harvest = has_harvest_tables()
-    hv = ("hv AS (SELECT DISTINCT package_id FROM harvest_object WHERE current "
-          "AND package_id IS NOT NULL)" if harvest else
-          "hv AS (SELECT NULL::text AS package_id WHERE false)")
-    # Narrow scopes read their datasets' resources by index; the whole portal scans them all.
-    narrow = bool(filters.institution or filters.institution_type or filters.sector
-                  or filters.government_level or filters.dataset_type or filters.theme)
-    resource_scope = " AND r.package_id IN (SELECT id FROM ds)" if narrow else ""
-    inst_where = institution_where(filters, params)
-    params["scan_all"] = not narrow
-    sql = f"""
-inst AS (
-  SELECT g.id, g.name, g.title, g.extras AS gextras,
-         coalesce(g.extras->>'institution_type', '') AS institution_type,
-         coalesce(g.extras->>'sector', '') AS sector,
-         coalesce(g.extras->>'government_level', '') AS government_level
-  FROM "group" g
-  WHERE g.is_organization AND g.state = 'active'{inst_where}
-),
+RULE_CTES = """
 freq AS (
   SELECT f.code, CAST(f.period AS interval) AS period
   FROM unnest(CAST(:freq_codes AS text[]), CAST(:freq_periods AS text[])) AS f(code, period)
@@ -164,39 +172,46 @@ fmt AS (
   SELECT * FROM unnest(CAST(:fmt_alias AS text[]), CAST(:fmt_code AS text[]),
                        CAST(:fmt_open AS boolean[]), CAST(:fmt_mr AS boolean[]))
          AS f(alias, code, open, mr)
+)"""
+
+# The columns of ``ogpcatalog_dataset_facts`` that :func:`facts_select` computes, in order.
+FACT_COLUMNS = (
+    "package_id", "metadata_modified", "rules", "refreshed", "name", "title", "title_translated",
+    "type", "owner_org", "private", "themes", "tags", "obligations", "frequency", "last_change", "has_period",
+    "due", "with_evidence", "harvested", "resources", "with_download", "open_fmt", "mr_fmt",
+    "formats", "findability", "interoperability", "reusability", "contextuality")
+
+
+def facts_select(scope: str) -> str:
+    """SQL: the facts of the active datasets (not harvest sources) whose ids ``scope`` (a
+    SELECT of one column ``id``) yields, from CKAN's tables, one row each (columns
+    :data:`FACT_COLUMNS`). Needs :func:`base_params`' parameters.
+
+    Only what changes with the dataset itself is here: a write to a dataset, its resources or
+    its tags sets its ``metadata_modified``, stored with the row, so a changed stamp tells
+    that the row is stale. Institution attributes, link-check results and "now" do not change
+    the stamp: the indicators join or compare them at aggregate time (:func:`ctes`). The
+    rules (codelists, formats, licenses, the obligations' match rules) are versioned by
+    ``rules``.
+    """
+    harvest = ("EXISTS (SELECT 1 FROM harvest_object ho WHERE ho.package_id = p.id "
+               "AND ho.current)" if has_harvest_tables() else "false")
+    return f"""
+WITH {RULE_CTES},
+ob AS (
+  -- the obligations' match rules (versioned in `rules`: a change recomputes every row)
+  SELECT o.code, nullif(o.match->>'dataset_type', '') AS m_type,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.match->'theme', '[]'))) AS m_theme,
+         ARRAY(SELECT jsonb_array_elements_text(coalesce(o.match->'tags', '[]'))) AS m_tags
+  FROM ogpcatalog_obligation o
 ),
-{hv},
-tg AS (SELECT DISTINCT package_id FROM package_tag WHERE state = 'active'),
-dsa AS (
-  SELECT p.id, p.name, p.title, p.type, p.owner_org, p.private, p.license_id,
-         coalesce(p.notes, '') <> '' AS has_notes,
-         p.extras->>'title_translated' AS title_translated,
-         -- the extras the quality score reads, as booleans: the rows stay narrow
-         {_nonempty("p.extras->>'spatial_coverage'")} AS has_spatial,
-         {_nonempty("p.extras->>'temporal_coverage'")} AS has_temporal,
-         {_nonempty("p.extras->>'access_rights'")} AS has_access_rights,
-         coalesce(p.extras->>'access_rights' = ANY(:access_codes), false) AS access_rights_coded,
-         {_nonempty("p.extras->>'contact'")} AS has_contact,
-         {_nonempty("p.extras->>'issued'")} AS has_issued,
-         {_nonempty("p.extras->>'modified'")} AS has_modified,
-         (p.extras ? 'harvest_object_id' OR p.extras ? 'harvest_source_id') AS harvest_extras,
-         (p.type = 'commitment' AND (
-            coalesce(p.extras->>'milestones', '') ~ '"evidence_url":\\s*"[^"]'
-            OR coalesce(p.extras->>'milestones', '') ~ '"evidence_datasets":\\s*(\\[\\s*"|"[^"\\]])'
-         )) AS with_evidence,
-         string_to_array(translate(coalesce(p.extras->>'theme', ''), '[]" ', ''), ',')
-           AS themes,
-         tg.package_id IS NOT NULL AS has_tags,
-         nullif(p.extras->>'frequency', '') AS frequency,
-         coalesce(CASE WHEN p.extras->>'modified' ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}'
-                       THEN substr(p.extras->>'modified', 1, 10)::timestamp END,
-                  p.metadata_modified) AS last_change
-  FROM package p
-  JOIN "group" g ON g.id = p.owner_org AND g.is_organization AND g.state = 'active'{inst_where}
-  LEFT JOIN tg ON tg.package_id = p.id
-  WHERE p.state = 'active' AND p.type <> 'harvest'
+scope AS ({scope}),
+tg AS (
+  SELECT pt.package_id, array_agg(DISTINCT t.name::text ORDER BY t.name::text) AS tags
+  FROM package_tag pt JOIN tag t ON t.id = pt.tag_id
+  WHERE pt.state = 'active' AND pt.package_id IN (SELECT id FROM scope)
+  GROUP BY pt.package_id
 ),
-ds AS (SELECT * FROM dsa WHERE {dataset_where(filters, params)}),
 rs AS (
   SELECT r.package_id,
          count(*) AS n,
@@ -208,47 +223,156 @@ rs AS (
          count(*) FILTER (WHERE coalesce(r.url, '') <> '') AS with_url,
          count(*) FILTER (WHERE coalesce(rx.x->>'download_url', '') <> ''
                           OR r.url_type = 'upload') AS with_download,
-         count(*) FILTER (WHERE la.ok) AS access_ok,
-         count(*) FILTER (WHERE ld.ok OR (r.url_type = 'upload' AND la.ok)) AS download_ok,
          count(*) FILTER (WHERE {_nonempty("rx.x->>'rights'")}) AS with_rights,
-         count(*) FILTER (WHERE r.size IS NOT NULL) AS with_size
+         count(*) FILTER (WHERE r.size IS NOT NULL) AS with_size,
+         array_agg(coalesce(f.code, upper(btrim(coalesce(r.format, ''))))
+                   ORDER BY r.position, r.id) AS formats
   FROM resource r
   CROSS JOIN LATERAL (SELECT CASE WHEN r.extras LIKE '{{%' THEN r.extras::jsonb END AS x) rx
   LEFT JOIN fmt f ON f.alias = upper(btrim(r.format))
-  LEFT JOIN ogpcatalog_link_check la ON la.resource_id = r.id AND la.field = 'url'
-  LEFT JOIN ogpcatalog_link_check ld ON ld.resource_id = r.id AND ld.field = 'download_url'
+  WHERE r.state = 'active' AND r.package_id IN (SELECT id FROM scope)
+  GROUP BY r.package_id
+),
+ds AS (
+  SELECT p.id, p.metadata_modified, p.name, p.title, p.type, p.owner_org, p.private,
+         p.license_id,
+         coalesce(p.notes, '') <> '' AS has_notes,
+         p.extras->>'title_translated' AS title_translated,
+         {_nonempty("p.extras->>'spatial_coverage'")} AS has_spatial,
+         {_nonempty("p.extras->>'temporal_coverage'")} AS has_temporal,
+         {_nonempty("p.extras->>'access_rights'")} AS has_access_rights,
+         coalesce(p.extras->>'access_rights' = ANY(:access_codes), false) AS access_rights_coded,
+         {_nonempty("p.extras->>'contact'")} AS has_contact,
+         {_nonempty("p.extras->>'issued'")} AS has_issued,
+         {_nonempty("p.extras->>'modified'")} AS has_modified,
+         (p.extras ? 'harvest_object_id' OR p.extras ? 'harvest_source_id' OR {harvest})
+           AS harvested,
+         (p.type = 'commitment' AND (
+            coalesce(p.extras->>'milestones', '') ~ '"evidence_url":\\s*"[^"]'
+            OR coalesce(p.extras->>'milestones', '') ~ '"evidence_datasets":\\s*(\\[\\s*"|"[^"\\]])'
+         )) AS with_evidence,
+         string_to_array(translate(coalesce(p.extras->>'theme', ''), '[]" ', ''), ',')
+           AS themes,
+         coalesce(tg.tags, '{{}}'::text[]) AS tags,
+         tg.package_id IS NOT NULL AS has_tags,
+         nullif(p.extras->>'frequency', '') AS frequency,
+         coalesce(CASE WHEN p.extras->>'modified' ~ '^\\d{{4}}-\\d{{2}}-\\d{{2}}'
+                       THEN substr(p.extras->>'modified', 1, 10)::timestamp END,
+                  p.metadata_modified) AS last_change
+  FROM package p
+  JOIN scope ON scope.id = p.id
+  LEFT JOIN tg ON tg.package_id = p.id
+  WHERE p.state = 'active' AND p.type <> 'harvest'
+)
+SELECT ds.id AS package_id, ds.metadata_modified, CAST(:rules AS text) AS rules,
+       CAST(now() AT TIME ZONE 'UTC' AS timestamp) AS refreshed,
+       ds.name, ds.title, ds.title_translated, ds.type, ds.owner_org, ds.private,
+       ds.themes, ds.tags,
+       ARRAY(SELECT ob.code FROM ob
+             WHERE ('obligation-' || ob.code) = ANY(ds.tags) OR (
+               (ob.m_type IS NOT NULL OR cardinality(ob.m_theme) > 0
+                OR cardinality(ob.m_tags) > 0)
+               AND (ob.m_type IS NULL OR ds.type = ob.m_type)
+               AND (cardinality(ob.m_theme) = 0 OR ds.themes && ob.m_theme)
+               AND (cardinality(ob.m_tags) = 0 OR ds.tags && ob.m_tags))
+             ORDER BY ob.code) AS obligations,
+       ds.frequency, ds.last_change,
+       fq.period IS NOT NULL AS has_period,
+       ds.last_change + fq.period * :overdue_factor AS due,
+       ds.with_evidence, ds.harvested,
+       coalesce(rs.n, 0)::int AS resources,
+       coalesce(rs.with_download, 0)::int AS with_download,
+       coalesce(rs.open_fmt, 0)::int AS open_fmt,
+       coalesce(rs.mr_fmt, 0)::int AS mr_fmt,
+       coalesce(rs.formats, '{{}}'::text[]) AS formats,
+       (30 * ds.has_tags::int + 30 * (cardinality(ds.themes) > 0)::int
+        + 20 * ds.has_spatial::int + 20 * ds.has_temporal::int)::float AS findability,
+       (20 * {_share("rs.with_format")} + 10 * {_share("rs.with_mimetype")}
+        + 10 * {_share("rs.known_format")} + 20 * {_share("rs.open_fmt")}
+        + 20 * {_share("rs.mr_fmt")}
+        + 30 * (coalesce(ds.title, '') <> '' AND ds.has_notes
+                AND coalesce(rs.n, 0) > 0 AND rs.with_url = rs.n)::int) AS interoperability,
+       (20 * (coalesce(ds.license_id, '') <> '')::int
+        + 10 * (coalesce(ds.license_id = ANY(:licenses), false))::int
+        + 10 * ds.has_access_rights::int + 5 * ds.access_rights_coded::int
+        + 20 * ds.has_contact::int
+        + 10 * (ds.owner_org IS NOT NULL)::int)::float AS reusability,
+       (5 * {_share("rs.with_rights")} + 5 * {_share("rs.with_size")}
+        + 5 * ds.has_issued::int + 5 * ds.has_modified::int) AS contextuality
+FROM ds
+LEFT JOIN rs ON rs.package_id = ds.id
+LEFT JOIN freq fq ON fq.code = ds.frequency"""
+
+
+ALL_DATASETS = "SELECT id FROM package WHERE state = 'active' AND type <> 'harvest'"
+
+
+def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False,
+         live: bool = False) -> str:
+    """The WITH list: ``inst`` (institutions in scope), ``dsa`` (the facts of their active
+    datasets, all types but harvest sources), ``ds`` (filtered by dataset type/theme), ``lc``
+    (per-dataset link-check figures), ``df`` (dataset facts with the accessibility points,
+    score and freshness) and, with ``obligations``, ``obst`` (one row per applicable
+    institution x obligation with its status).
+
+    The facts come from ``ogpcatalog_dataset_facts`` (kept fresh by :mod:`.facts`), or with
+    ``live`` are computed from CKAN's tables in the statement (the same SQL: tests compare
+    both). Institution attributes, link checks and "now" are read here, never stored.
+    """
+    # Narrow scopes read their datasets' link checks by index; the whole portal scans them.
+    narrow = bool(filters.institution or filters.institution_type or filters.sector
+                  or filters.government_level or filters.dataset_type or filters.theme)
+    resource_scope = " AND r.package_id IN (SELECT id FROM ds)" if narrow else ""
+    inst_where = institution_where(filters, params)
+    params["scan_all"] = not narrow
+    source = f"({facts_select(ALL_DATASETS)})" if live else "ogpcatalog_dataset_facts"
+    sql = f"""
+inst AS (
+  SELECT g.id, g.name, g.title, g.extras AS gextras,
+         coalesce(g.extras->>'institution_type', '') AS institution_type,
+         coalesce(g.extras->>'sector', '') AS sector,
+         coalesce(g.extras->>'government_level', '') AS government_level
+  FROM "group" g
+  WHERE g.is_organization AND g.state = 'active'{inst_where}
+),
+{RULE_CTES},
+dsa AS NOT MATERIALIZED (
+  -- inlined where used: each use reads only the columns it needs
+  SELECT f.package_id AS id, f.name, f.title, f.type, f.owner_org, f.private, f.themes,
+         f.obligations, cardinality(f.tags) > 0 AS has_tags, f.frequency, f.last_change,
+         f.title_translated, f.with_evidence, f.harvested, f.resources, f.with_download,
+         f.open_fmt, f.mr_fmt, f.formats, f.has_period, f.due, f.findability,
+         f.interoperability, f.reusability, f.contextuality
+  FROM {source} f
+  WHERE f.owner_org IN (SELECT id FROM inst)
+),
+ds AS NOT MATERIALIZED (SELECT * FROM dsa WHERE {dataset_where(filters, params)}),
+lcr AS (
+  -- link-check results per resource: they change without the dataset changing
+  SELECT l.resource_id, bool_or(l.field = 'url' AND l.ok) AS access_ok,
+         bool_or(l.field = 'download_url' AND l.ok) AS download_ok
+  FROM ogpcatalog_link_check l GROUP BY l.resource_id
+),
+lc AS (
+  SELECT r.package_id,
+         count(*) FILTER (WHERE lcr.access_ok) AS access_ok,
+         count(*) FILTER (WHERE lcr.download_ok OR (r.url_type = 'upload' AND lcr.access_ok))
+           AS download_ok
+  FROM lcr JOIN resource r ON r.id = lcr.resource_id
   WHERE r.state = 'active'{resource_scope}
   GROUP BY r.package_id
 ),
 dq AS (
-  SELECT ds.id, ds.name, ds.title, ds.type, ds.owner_org, ds.private, ds.themes, ds.has_tags,
-         ds.frequency, ds.last_change, ds.title_translated, ds.with_evidence,
-         (hv.package_id IS NOT NULL OR ds.harvest_extras) AS harvested,
-         coalesce(rs.n, 0) AS resources,
-         coalesce(rs.open_fmt, 0) AS open_fmt,
-         coalesce(rs.mr_fmt, 0) AS mr_fmt,
-         fq.period IS NOT NULL AS has_period,
-         ds.last_change + fq.period * :overdue_factor AS due,
-         (30 * ds.has_tags::int + 30 * (cardinality(ds.themes) > 0)::int
-          + 20 * ds.has_spatial::int + 20 * ds.has_temporal::int)::float AS findability,
-         (50 * {_share("rs.access_ok")} + 20 * {_share("rs.with_download")}
-          + 30 * {_share("rs.download_ok")}) AS accessibility,
-         (20 * {_share("rs.with_format")} + 10 * {_share("rs.with_mimetype")}
-          + 10 * {_share("rs.known_format")} + 20 * {_share("rs.open_fmt")}
-          + 20 * {_share("rs.mr_fmt")}
-          + 30 * (coalesce(ds.title, '') <> '' AND ds.has_notes
-                  AND coalesce(rs.n, 0) > 0 AND rs.with_url = rs.n)::int) AS interoperability,
-         (20 * (coalesce(ds.license_id, '') <> '')::int
-          + 10 * (coalesce(ds.license_id = ANY(:licenses), false))::int
-          + 10 * ds.has_access_rights::int + 5 * ds.access_rights_coded::int
-          + 20 * ds.has_contact::int
-          + 10 * (ds.owner_org IS NOT NULL)::int)::float AS reusability,
-         (5 * {_share("rs.with_rights")} + 5 * {_share("rs.with_size")}
-          + 5 * ds.has_issued::int + 5 * ds.has_modified::int) AS contextuality
+  SELECT ds.id, ds.name, ds.title, ds.type, ds.owner_org, ds.private, ds.themes,
+         ds.has_tags, ds.frequency, ds.last_change, ds.title_translated, ds.with_evidence,
+         ds.harvested, ds.resources, ds.open_fmt, ds.mr_fmt, ds.formats, ds.has_period, ds.due,
+         ds.findability,
+         (50 * {_share("lc.access_ok", "ds.resources")}
+          + 20 * {_share("ds.with_download", "ds.resources")}
+          + 30 * {_share("lc.download_ok", "ds.resources")}) AS accessibility,
+         ds.interoperability, ds.reusability, ds.contextuality
   FROM ds
-  LEFT JOIN hv ON hv.package_id = ds.id
-  LEFT JOIN rs ON rs.package_id = ds.id
-  LEFT JOIN freq fq ON fq.code = ds.frequency
+  LEFT JOIN lc ON lc.package_id = ds.id
 ),
 df AS (
   SELECT dq.*,
@@ -293,29 +417,12 @@ app AS (
         AND (cardinality(ob.a_sector) = 0 OR inst.sector = ANY(ob.a_sector))
         AND (cardinality(ob.a_level) = 0 OR inst.government_level = ANY(ob.a_level))))
 ),
-obtag AS (
-  -- (dataset, obligation) pairs linked by a tag: one of its `match` tags, or the marker
-  SELECT pt.package_id, ob.code, bool_or(t.name = 'obligation-' || ob.code) AS marked
-  FROM ob
-  JOIN tag t ON t.name = ANY(ob.m_tags) OR t.name = 'obligation-' || ob.code
-  JOIN package_tag pt ON pt.tag_id = t.id AND pt.state = 'active'
-  GROUP BY pt.package_id, ob.code
-),
 mt AS (
   -- (institution, obligation, dataset) for every public dataset that fulfils an obligation,
-  -- by its match rule or by the marker tag
-  SELECT d.owner_org, ob.code, d.name, d.last_change
-  FROM ob
-  JOIN dsa d ON NOT d.private
-  LEFT JOIN obtag ot ON ot.package_id = d.id AND ot.code = ob.code
-  WHERE (ob.m_type IS NOT NULL OR cardinality(ob.m_theme) > 0 OR cardinality(ob.m_tags) > 0)
-    AND (ob.m_type IS NULL OR d.type = ob.m_type)
-    AND (cardinality(ob.m_theme) = 0 OR d.themes && ob.m_theme)
-    AND (cardinality(ob.m_tags) = 0 OR ot.package_id IS NOT NULL)
-  UNION
-  SELECT d.owner_org, ot.code, d.name, d.last_change
-  FROM obtag ot JOIN dsa d ON d.id = ot.package_id AND NOT d.private
-  WHERE ot.marked
+  -- by its match rule or by the marker tag `obligation-<code>` (matched in the facts)
+  SELECT d.owner_org, o.code, d.name, d.last_change
+  FROM dsa d CROSS JOIN LATERAL unnest(d.obligations) AS o(code)
+  WHERE NOT d.private
 ),
 ful AS (
   SELECT app.inst_id, app.code, max(mt.last_change) AS last_change,

@@ -1,0 +1,177 @@
+"""The dataset facts table (``ogpcatalog_dataset_facts``): per-dataset figures, kept fresh.
+
+The indicators aggregate one row per active dataset (type, institution, themes, tags, resource
+and format counts, quality points, due date...). Computing those from CKAN's tables on every
+call costs seconds at 50,000 datasets, so they are stored, and refreshed in SQL:
+
+* **incrementally**, before the indicators are read (:func:`refresh`): a check finds the
+  datasets whose ``metadata_modified`` differs from the one their row was computed from (CKAN
+  sets it on writes to a dataset, its resources or tags), the datasets marked stale by the
+  plugin's ``after_dataset_update`` (CKAN keeps ``metadata_modified`` when a sysadmin or a
+  harvester sends it back unchanged: ``resource_delete`` by a sysadmin does), the new ones,
+  and the rows of datasets no longer active (deleted, purged, turned into a harvest source);
+  when there are any, one ``INSERT ... SELECT ... ON CONFLICT`` recomputes the changed ones
+  (consuming their marks in the same statement) and one DELETE drops the others, in one
+  transaction;
+* **fully** by ``ckan ogpcatalog metrics facts-rebuild`` (:func:`rebuild`), one transaction per
+  batch of datasets, so an interruption leaves whole, valid rows only.
+
+What changes without the dataset changing is never stored: institution attributes, link-check
+results and "now" (freshness) are joined or compared when the indicators aggregate. The rules
+(frequency periods, formats, licenses, access-right codes, the obligations' match rules) are
+versioned: each row keeps a digest of them and a change of rules makes every row stale.
+
+Writes that bypass CKAN (SQL, bulk loads) are seen when they change ``metadata_modified``;
+otherwise run the rebuild.
+
+Concurrency: each row is stamped with the ``metadata_modified`` it was computed from, read in the
+same snapshot as the rest of the row, so a dataset written while the refresh runs keeps a
+different stamp and is recomputed on the next read (the check compares for equality, not
+order: stamps set in the past, or out of commit order, are caught too). Refreshes take a
+transaction-scoped advisory lock, so two requests do not recompute the same rows at once.
+The refresh runs on a connection of its own and commits there: a read-only request's session
+is left alone.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+import psycopg2.errors
+import sqlalchemy as sa
+
+import ckan.model as model
+
+from ckanext.ogpcatalog.metrics import sql as q
+from ckanext.ogpcatalog.metrics.model import FACTS_TABLE, STALE_TABLE
+
+log = logging.getLogger(__name__)
+
+LOCK = "SELECT pg_advisory_xact_lock(hashtext('ogpcatalog_dataset_facts'))"
+SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '64MB'"
+
+# Active datasets whose row is missing, stale or computed under other rules.
+DIRTY = f"""
+SELECT p.id FROM package p
+LEFT JOIN {FACTS_TABLE} f ON f.package_id = p.id
+WHERE p.state = 'active' AND p.type <> 'harvest'
+  AND (f.package_id IS NULL OR f.metadata_modified IS DISTINCT FROM p.metadata_modified
+       OR f.rules <> :rules)"""
+
+# Rows of datasets that are no longer active datasets (deleted, purged, harvest sources).
+GONE = f"""
+SELECT f.package_id FROM {FACTS_TABLE} f
+WHERE NOT EXISTS (SELECT 1 FROM package p WHERE p.id = f.package_id AND p.state = 'active'
+                  AND p.type <> 'harvest')"""
+
+# Stale marks, or a dataset whose row is missing, stale, of other rules, or of a dataset no
+# longer active: one pass over two index-only scans (migration a1c3e0f00003's indexes).
+CHECK = f"""
+SELECT EXISTS (SELECT 1 FROM {STALE_TABLE}) OR EXISTS (
+  SELECT 1
+  FROM (SELECT id, metadata_modified FROM package
+        WHERE state = 'active' AND type <> 'harvest') p
+  FULL JOIN (SELECT package_id, metadata_modified, rules FROM {FACTS_TABLE}) f
+    ON f.package_id = p.id
+  WHERE p.id IS NULL OR f.package_id IS NULL
+     OR f.metadata_modified IS DISTINCT FROM p.metadata_modified OR f.rules <> :rules)"""
+
+# Consumed by the same statement that recomputes (one snapshot: a mark committed after it
+# started stays for the next refresh).
+CONSUME_ALL = f"DELETE FROM {STALE_TABLE} RETURNING package_id"
+CONSUME_IDS = f"DELETE FROM {STALE_TABLE} WHERE package_id = ANY(:ids) RETURNING package_id"
+
+MARK = (f"INSERT INTO {STALE_TABLE} (package_id, marked) "
+        "VALUES (:id, now() AT TIME ZONE 'UTC') ON CONFLICT (package_id) DO NOTHING")
+
+
+def upsert_sql(scope: str, consume: str) -> str:
+    """SQL: one statement that consumes the stale marks (``consume``, a DELETE ... RETURNING
+    package_id, seen by ``scope`` as ``done``) and recomputes the facts of the datasets
+    ``scope`` yields."""
+    columns = ", ".join(q.FACT_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in q.FACT_COLUMNS if c != "package_id")
+    return (f"WITH done AS ({consume})\n"
+            f"INSERT INTO {FACTS_TABLE} ({columns})\n{q.facts_select(scope)}\n"
+            f"ON CONFLICT (package_id) DO UPDATE SET {updates}")
+
+
+INCREMENTAL_SCOPE = f"SELECT package_id AS id FROM done UNION {DIRTY}"
+BATCH_SCOPE = "SELECT unnest(CAST(:ids AS text[])) AS id"
+DELETE_GONE = f"DELETE FROM {FACTS_TABLE} WHERE package_id IN ({GONE})"
+
+
+def mark_stale(package_id: str | None) -> None:
+    """Mark a dataset's facts stale, in the transaction that writes the dataset (CKAN keeps
+    ``metadata_modified`` when a sysadmin or harvester sends it back unchanged, e.g. in
+    ``resource_delete``). Called by the plugin's ``after_dataset_update``."""
+    if not package_id:
+        return
+    try:
+        with model.Session.begin_nested():  # a failure must not undo the dataset's write
+            model.Session.execute(sa.text(MARK), {"id": package_id})
+    except sa.exc.ProgrammingError as error:
+        if not isinstance(error.orig, psycopg2.errors.UndefinedTable):
+            raise
+        log.warning("%s is missing: run `ckan db upgrade -p ogpcatalog`", STALE_TABLE)
+
+
+def _rule_params(params: dict[str, Any] | None) -> dict[str, Any]:
+    if params is None:
+        params = q.base_params()
+    return {key: params[key] for key in (*q.rule_params_keys(), "rules")}
+
+
+def refresh(params: dict[str, Any] | None = None) -> dict[str, int]:
+    """Bring the facts up to date (see the module's docstring); cheap when nothing changed.
+
+    :param params: :func:`.sql.base_params` (computed when omitted)
+    :returns: ``{"updated", "removed"}`` row counts
+    """
+    params = _rule_params(params)
+    engine = model.meta.engine
+    with engine.connect() as connection:
+        stale = connection.execute(sa.text(CHECK), params).scalar()
+        connection.rollback()
+    if not stale:
+        return {"updated": 0, "removed": 0}
+    with engine.begin() as connection:
+        connection.execute(sa.text(SETTINGS))
+        connection.execute(sa.text(LOCK))  # a concurrent refresh finishes first
+        removed = connection.execute(sa.text(DELETE_GONE)).rowcount
+        updated = connection.execute(sa.text(upsert_sql(INCREMENTAL_SCOPE, CONSUME_ALL)),
+                                     params).rowcount
+    log.debug("Dataset facts: %s updated, %s removed", updated, removed)
+    return {"updated": updated, "removed": removed}
+
+
+def active_dataset_ids() -> list[str]:
+    with model.meta.engine.connect() as connection:
+        return [row[0] for row in connection.execute(sa.text(q.ALL_DATASETS + " ORDER BY id"))]
+
+
+def rebuild(batch_size: int = 2000, progress: Callable[[int], None] | None = None,
+            ids: list[str] | None = None) -> dict[str, int]:
+    """Recompute every active dataset's facts, ``batch_size`` datasets per transaction, then
+    drop the rows of datasets no longer active. Interrupting keeps whole batches only.
+
+    :param progress: called with the number of datasets of each finished batch
+    :returns: ``{"updated", "removed"}``
+    """
+    params = _rule_params(None)
+    ids = active_dataset_ids() if ids is None else ids
+    engine = model.meta.engine
+    counts = {"updated": 0, "removed": 0}
+    statement = sa.text(upsert_sql(BATCH_SCOPE, CONSUME_IDS))
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start:start + batch_size]
+        with engine.begin() as connection:  # one transaction per batch
+            connection.execute(sa.text(SETTINGS))
+            connection.execute(sa.text(LOCK))
+            counts["updated"] += connection.execute(statement, {**params, "ids": batch}).rowcount
+        if progress:
+            progress(len(batch))
+    with engine.begin() as connection:
+        connection.execute(sa.text(LOCK))
+        counts["removed"] = connection.execute(sa.text(DELETE_GONE)).rowcount
+    return counts

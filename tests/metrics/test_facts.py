@@ -1,0 +1,367 @@
+"""The dataset facts table (``ogpcatalog_dataset_facts``): kept right by the incremental
+refresh through dataset, resource, tag, institution and link-check changes; the full rebuild
+gives the same rows; the indicators give the same answers as when every fact is computed from
+CKAN's tables in the statement."""
+from __future__ import annotations
+
+import datetime
+import functools
+
+import pytest
+import sqlalchemy as sa
+
+import ckan.model as model
+import ckan.plugins as p
+import ckan.tests.factories as factories
+from ckan.cli.cli import ckan as ckan_command
+from ckan.tests.helpers import call_action
+
+from ckanext.ogpcatalog.metrics import facts, indicators
+from ckanext.ogpcatalog.metrics import sql as q
+from ckanext.ogpcatalog.metrics.filters import Filters, Paging
+from tests.conftest import PLUGINS_WITH_MIGRATIONS
+from tests.metrics.metrics_portal import build
+
+VOLATILE = ("refreshed",)  # when a row was written, not what it says
+
+
+def fact_rows() -> dict[str, dict]:
+    rows = model.Session.execute(sa.text("SELECT * FROM ogpcatalog_dataset_facts")).mappings()
+    result = {r["package_id"]: {k: v for k, v in r.items() if k not in VOLATILE} for r in rows}
+    model.Session.commit()
+    return result
+
+
+def live_rows() -> dict[str, dict]:
+    """The facts computed from CKAN's tables now (what the table must hold)."""
+    params = q.base_params()
+    rows = model.Session.execute(sa.text(q.facts_select(q.ALL_DATASETS)), params).mappings()
+    result = {r["package_id"]: {k: v for k, v in r.items() if k not in VOLATILE} for r in rows}
+    model.Session.commit()
+    return result
+
+
+def fact(package_id: str) -> dict | None:
+    return fact_rows().get(package_id)
+
+
+def summary(user: dict, **filters) -> dict:
+    return call_action("ogpcatalog_metrics_summary_show", {"user": user["name"]}, **filters)
+
+
+def quality(user: dict, name: str) -> dict:
+    rows = call_action("ogpcatalog_dataset_quality_list", {"user": user["name"]},
+                       limit=1000)["results"]
+    return next(r for r in rows if r["name"] == name)
+
+
+@pytest.fixture
+def site(with_plugins, clean_db):
+    sysadmin = factories.Sysadmin()
+    context = {"user": sysadmin["name"], "ignore_auth": True}
+    org = call_action("organization_create", context=dict(context), name="inec",
+                      title_translated={"es": "INEC"}, institution_type="agency", sector="01",
+                      government_level="national")
+
+    def create(name: str, **fields):
+        return call_action("package_create", context=dict(context), name=name,
+                           owner_org=org["id"], title_translated={"es": f"Conjunto {name}"},
+                           **fields)
+
+    return {"sysadmin": sysadmin, "context": context, "org": org, "create": create}
+
+
+def test_facts_of_a_new_dataset_are_computed_before_the_indicators_are_read(site):
+    dataset = site["create"]("censo", theme=["SOCI"], frequency="ANNUAL",
+                             tags=[{"name": "censo"}],
+                             resources=[{"url": "https://datos.example.gob/c.csv",
+                                         "format": "CSV"}])
+
+    assert summary(site["sysadmin"])["datasets"]["total"] == 1
+    row = fact(dataset["id"])
+    assert (row["type"], row["themes"], row["tags"], row["resources"], row["open_fmt"],
+            row["formats"], row["frequency"], row["has_period"]) == (
+        "dataset", ["SOCI"], ["censo"], 1, 1, ["CSV"], "ANNUAL", True)
+    assert row["obligations"] == []
+    assert fact_rows() == live_rows()
+
+
+def test_facts_follow_dataset_updates(site):
+    dataset = site["create"]("censo", theme=["SOCI"], resources=[
+        {"url": "https://datos.example.gob/c.csv", "format": "CSV"}])
+    summary(site["sysadmin"])
+
+    call_action("package_patch", {"user": site["sysadmin"]["name"]}, id=dataset["id"],
+                theme=["ECON", "GOVE"], private=True, tags=[{"name": "presupuesto"}])
+
+    assert summary(site["sysadmin"])["datasets"]["private"] == 1
+    row = fact(dataset["id"])
+    assert (row["themes"], row["private"], row["tags"]) == (["ECON", "GOVE"], True,
+                                                           ["presupuesto"])
+    assert fact_rows() == live_rows()
+
+
+def test_facts_follow_resource_create_update_and_delete(site):
+    dataset = site["create"]("censo")
+    user = {"user": site["sysadmin"]["name"]}
+    summary(site["sysadmin"])
+    assert fact(dataset["id"])["resources"] == 0
+
+    resource = call_action("resource_create", user, package_id=dataset["id"],
+                           url="https://datos.example.gob/c.csv", format="CSV")
+    assert summary(site["sysadmin"])["resources"]["total"] == 1
+    assert fact(dataset["id"])["formats"] == ["CSV"]
+
+    call_action("resource_patch", user, id=resource["id"], format="PDF")
+    assert summary(site["sysadmin"])["resources"]["machine_readable"] == 0
+    assert fact(dataset["id"])["formats"] == ["PDF"]
+
+    call_action("resource_delete", user, id=resource["id"])
+    assert summary(site["sysadmin"])["resources"]["total"] == 0
+    assert fact(dataset["id"])["resources"] == 0
+    assert fact_rows() == live_rows()
+
+
+def test_a_sysadmin_write_that_keeps_metadata_modified_is_caught(site):
+    dataset = site["create"]("censo", theme=["SOCI"])
+    summary(site["sysadmin"])
+    shown = call_action("package_show", {"user": site["sysadmin"]["name"]}, id=dataset["id"])
+
+    # CKAN keeps a metadata_modified that a sysadmin (or a harvester) sends back
+    call_action("package_update", {"user": site["sysadmin"]["name"]},
+                **dict(shown, theme=["ECON"]))
+    stamp = model.Session.execute(sa.text("SELECT metadata_modified FROM package WHERE id = :id"),
+                                  {"id": dataset["id"]}).scalar()
+    model.Session.commit()
+
+    assert stamp == fact(dataset["id"])["metadata_modified"]
+    assert summary(site["sysadmin"])["publishing_by_theme"] == {"ECON": 1}
+    assert fact(dataset["id"])["themes"] == ["ECON"]
+    assert model.Session.execute(sa.text(
+        "SELECT count(*) FROM ogpcatalog_dataset_facts_stale")).scalar() == 0
+    model.Session.commit()
+
+
+def test_rows_of_deleted_and_purged_datasets_are_removed(site):
+    kept = site["create"]("queda")
+    deleted = site["create"]("borrado")
+    purged = site["create"]("purgado")
+    summary(site["sysadmin"])
+    assert set(fact_rows()) == {kept["id"], deleted["id"], purged["id"]}
+
+    call_action("package_delete", {"user": site["sysadmin"]["name"]}, id=deleted["id"])
+    call_action("dataset_purge", {"user": site["sysadmin"]["name"]}, id=purged["id"])
+
+    assert summary(site["sysadmin"])["datasets"]["total"] == 1
+    assert set(fact_rows()) == {kept["id"]}
+
+
+def test_institution_changes_count_without_recomputing_facts(site):
+    dataset = site["create"]("censo")
+    summary(site["sysadmin"])
+    before = fact(dataset["id"])
+    assert summary(site["sysadmin"], institution_type="ministry")["datasets"]["total"] == 0
+
+    call_action("organization_patch", {"user": site["sysadmin"]["name"]}, id=site["org"]["id"],
+                institution_type="ministry")
+
+    assert summary(site["sysadmin"], institution_type="ministry")["datasets"]["total"] == 1
+    assert fact(dataset["id"]) == before
+
+
+def test_link_check_results_count_without_recomputing_facts(site):
+    dataset = site["create"]("censo", resources=[{"url": "https://datos.example.gob/c.csv",
+                                                  "format": "CSV"}])
+    assert quality(site["sysadmin"], "censo")["dimensions"]["accessibility"] == 0
+    before = fact(dataset["id"])
+
+    model.Session.execute(sa.text(
+        "INSERT INTO ogpcatalog_link_check (resource_id, field, url, ok, status_code, checked_at)"
+        " VALUES (:id, 'url', 'https://datos.example.gob/c.csv', true, 200, now())"),
+        {"id": dataset["resources"][0]["id"]})
+    model.Session.commit()
+
+    assert quality(site["sysadmin"], "censo")["dimensions"]["accessibility"] == 50
+    assert fact(dataset["id"]) == before
+
+
+def test_freshness_is_judged_against_now_at_read_time(site):
+    site["create"]("mensual", frequency="MONTHLY")
+    params_now = datetime.datetime.utcnow()
+
+    now = indicators.summary(Filters(), at=params_now)["freshness"]
+    later = indicators.summary(Filters(), at=params_now + datetime.timedelta(days=40))[
+        "freshness"]
+
+    assert (now["up_to_date"], now["overdue"]) == (1, 0)
+    assert (later["up_to_date"], later["overdue"]) == (0, 1)
+
+
+def test_a_stamp_moved_back_in_time_is_caught(site):
+    dataset = site["create"]("censo", frequency="MONTHLY")
+    summary(site["sysadmin"])
+
+    model.Session.execute(sa.text("UPDATE package SET metadata_modified = :at WHERE id = :id"),
+                          {"at": datetime.datetime(2020, 1, 1), "id": dataset["id"]})
+    model.Session.commit()
+
+    assert summary(site["sysadmin"])["freshness"]["overdue"] == 1
+    assert fact(dataset["id"])["last_change"] == datetime.datetime(2020, 1, 1)
+
+
+def test_a_dataset_written_while_the_refresh_runs_is_recomputed_on_the_next_read(site):
+    dataset = site["create"]("censo", theme=["SOCI"])
+    summary(site["sysadmin"])
+    writer = model.meta.engine.connect()
+    try:
+        # a concurrent write, not yet committed when the refresh reads the dataset
+        writer.execute(sa.text(
+            "UPDATE package SET extras = extras || '{\"theme\": \"[\\\"ECON\\\"]\"}'::jsonb, "
+            "metadata_modified = now() AT TIME ZONE 'UTC' WHERE id = :id"), {"id": dataset["id"]})
+        model.Session.execute(sa.text(
+            "UPDATE ogpcatalog_dataset_facts SET metadata_modified = NULL WHERE package_id = :id"),
+            {"id": dataset["id"]})
+        model.Session.commit()
+        facts.refresh()  # sees the committed version only
+        assert fact(dataset["id"])["themes"] == ["SOCI"]
+        writer.commit()
+    finally:
+        writer.close()
+
+    assert summary(site["sysadmin"])["publishing_by_theme"] == {"ECON": 1}
+    assert fact(dataset["id"])["themes"] == ["ECON"]
+
+
+def test_rules_change_recomputes_every_row(site, monkeypatch):
+    dataset = site["create"]("censo", resources=[{"url": "https://datos.example.gob/c.pdf",
+                                                  "format": "PDF"}])
+    summary(site["sysadmin"])
+    assert fact(dataset["id"])["open_fmt"] == 1
+    closed = tuple({**f, "open": False} if f["code"] == "PDF" else f for f in q.formats())
+    monkeypatch.setattr(q, "formats", lambda: closed)
+
+    assert summary(site["sysadmin"])["resources"]["open_format"] == 0
+    assert fact(dataset["id"])["open_fmt"] == 0
+
+
+def test_obligation_changes_recompute_the_matches(site):
+    dataset = site["create"]("presupuesto-2025", tags=[{"name": "presupuesto"}])
+    other = site["create"]("marcado", tags=[{"name": "obligation-presupuesto"}])
+    site["create"]("otro")
+    summary(site["sysadmin"])
+    assert fact(dataset["id"])["obligations"] == []
+
+    call_action("ogpcatalog_obligation_create", dict(site["context"]), code="presupuesto",
+                title={"es": "Presupuesto"}, frequency="ANNUAL",
+                applies_to={"institution_type": ["agency"]}, match={"tags": ["presupuesto"]})
+
+    obligations = summary(site["sysadmin"])["obligations"]
+    assert (obligations["applicable"], obligations["met"], obligations["missing"]) == (1, 1, 0)
+    assert fact(dataset["id"])["obligations"] == ["presupuesto"]
+    assert fact(other["id"])["obligations"] == ["presupuesto"]
+
+    call_action("ogpcatalog_obligation_update", dict(site["context"]), code="presupuesto",
+                match={"tags": ["presupuestos"]})
+    summary(site["sysadmin"])
+    assert fact(dataset["id"])["obligations"] == []
+    assert fact(other["id"])["obligations"] == ["presupuesto"]
+
+
+def test_harvest_sources_have_no_facts(site):
+    site["create"]("censo")
+    call_action("harvest_source_create", dict(site["context"]), name="fuente",
+                title="Fuente", url="https://datos.example.gob/catalog.ttl",
+                source_type="dcat_rdf", owner_org=site["org"]["id"])
+
+    assert summary(site["sysadmin"])["datasets"]["total"] == 1
+    assert [r["name"] for r in fact_rows().values()] == ["censo"]
+
+
+def test_rebuild_gives_the_rows_the_incremental_refresh_gave(site):
+    for n in range(5):
+        site["create"](f"conjunto-{n}", theme=["SOCI"], tags=[{"name": f"t{n}"}],
+                       resources=[{"url": f"https://datos.example.gob/{n}.csv",
+                                   "format": "CSV"}] * (n % 3))
+    call_action("package_delete", {"user": site["sysadmin"]["name"]}, id="conjunto-0")
+    summary(site["sysadmin"])
+    incremental = fact_rows()
+
+    counts = facts.rebuild(batch_size=2)
+
+    assert counts == {"updated": 4, "removed": 0}
+    assert fact_rows() == incremental == live_rows()
+
+
+def test_an_interrupted_rebuild_keeps_whole_batches(site):
+    created = [site["create"](f"conjunto-{n}") for n in range(5)]
+    ids = sorted(d["id"] for d in created)
+    done: list[int] = []
+
+    def progress(count: int) -> None:
+        done.append(count)
+        if len(done) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        facts.rebuild(batch_size=2, progress=progress, ids=ids)
+
+    assert sorted(fact_rows()) == ids[:4]
+    assert fact_rows() == {k: v for k, v in live_rows().items() if k in ids[:4]}
+
+
+def test_facts_rebuild_command_shows_counts(site, cli):
+    site["create"]("censo")
+    site["create"]("otro")
+
+    result = cli.invoke(ckan_command, ["ogpcatalog", "metrics", "facts-rebuild",
+                                       "--batch-size", "1"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 datasets computed" in result.output
+    assert len(fact_rows()) == 2
+
+
+# -- the indicators read from the table answer as when computed from CKAN's tables ---------
+
+@pytest.fixture(scope="module")
+def portal_db(reset_db, migrate_db_for):
+    reset_db()
+    p.load_all()
+    try:
+        for plugin in PLUGINS_WITH_MIGRATIONS:
+            if p.plugin_loaded(plugin):
+                migrate_db_for(plugin)
+        yield build()
+    finally:
+        p.unload_all()
+
+
+def _answers(at: datetime.datetime, institution_id: str) -> dict:
+    paging = Paging(1000, 0, "name", False)
+    return {
+        "summary": indicators.summary(Filters(), at),
+        "summary_filtered": indicators.summary(Filters(dataset_type=("dataset",),
+                                                       theme=("HEAL",)), at),
+        "institutions": indicators.institution_list(Filters(), paging, at),
+        "detail": indicators.institution_detail(institution_id, at),
+        "by_type": indicators.coverage_matrix("dataset_type", Filters(), paging, at),
+        "by_theme": indicators.coverage_matrix("theme", Filters(), paging, at),
+        "overdue": indicators.overdue_list(Filters(), paging, at),
+        "quality": indicators.quality_list(Filters(), paging, None, at),
+        "compliance": indicators.compliance_list(Filters(), Paging(1000, 0, "rank", False), at),
+    }
+
+
+def test_every_indicator_answers_the_same_from_the_facts_table(portal_db, monkeypatch):
+    at = datetime.datetime.utcnow().replace(microsecond=0)
+    institution_id = portal_db["orgs"]["b"]["id"]
+    from_table = _answers(at, institution_id)
+    model.Session.execute(sa.text("DELETE FROM ogpcatalog_dataset_facts"))
+    model.Session.commit()
+    monkeypatch.setattr(q, "ctes", functools.partial(q.ctes, live=True))
+    monkeypatch.setattr(facts, "refresh", lambda params=None: {"updated": 0, "removed": 0})
+
+    from_ckan_tables = _answers(at, institution_id)
+
+    assert from_table == from_ckan_tables
+    assert from_table["summary"]["datasets"]["total"] == 13
