@@ -111,6 +111,9 @@ CKAN_CORE_MESSAGES = (
 # titles of its facets and harvesters (translated by templates/source/search.html and the
 # `harvesters_info` helper).
 HARVEST_MESSAGES = (
+    # The job statistics labels (source/job/list.html, snippets/job_details.html).
+    N_("added"),
+    N_("not modified"),
     N_("Harvest sources"),
     N_("Harvest Sources"),
     N_("Add Harvest Source"),

@@ -11,7 +11,6 @@ means no caching.
 from __future__ import annotations
 
 import collections
-import json
 import threading
 from typing import Any
 
@@ -24,7 +23,7 @@ from . import schema
 
 class FacetCache:
     def __init__(self) -> None:
-        self._entries: collections.OrderedDict[tuple[str, str, str], Any] = collections.OrderedDict()
+        self._entries: collections.OrderedDict[tuple[str, str], Any] = collections.OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -41,14 +40,11 @@ class FacetCache:
         # Explicit default: the backend may outlive its plugin's declarations (tests unload it).
         return int(config.get("ckanext.ogpcatalog.search.facet_cache_size", 512) or 0)
 
-    @staticmethod
-    def _key(token: str, sql: str, params: dict[str, Any]) -> tuple[str, str, str]:
-        return (token, sql, json.dumps(params, sort_keys=True, default=str))
-
-    def get(self, token: str | None, sql: str, params: dict[str, Any]) -> Any:
+    def get(self, token: str | None, statement: str) -> Any:
+        """The summary of ``statement`` (its SQL and parameters, as one string) under ``token``."""
         if token is None or self._size() <= 0:
             return None
-        key = self._key(token, sql, params)
+        key = (token, statement)
         with self._lock:
             value = self._entries.get(key)
             if value is None:
@@ -58,12 +54,12 @@ class FacetCache:
             self.hits += 1
             return value
 
-    def put(self, token: str | None, sql: str, params: dict[str, Any], value: Any) -> None:
+    def put(self, token: str | None, statement: str, value: Any) -> None:
         size = self._size()
         if token is None or size <= 0:
             return
         with self._lock:
-            self._entries[self._key(token, sql, params)] = value
+            self._entries[(token, statement)] = value
             while len(self._entries) > size:
                 self._entries.popitem(last=False)
 

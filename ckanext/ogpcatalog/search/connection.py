@@ -12,9 +12,11 @@ committed, as Solr does.
 """
 from __future__ import annotations
 
+import collections
 import datetime
 import json
 import logging
+import threading
 import uuid
 from typing import Any, Iterable
 
@@ -500,7 +502,64 @@ def _translate(q: str | None, params: dict[str, Any]) -> Translation:
         raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: {error}")
 
 
-def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
+class _Plan:
+    """Everything a search request decides before it reaches the database: the statements,
+    compiled for the driver, and their parameters. A pure function of the request."""
+
+    __slots__ = ("state_sql", "params", "summary_sql", "summary_params", "summary_key",
+                 "facet_fields", "rows", "wanted", "settings", "reset")
+
+    def __init__(self, **values: Any) -> None:
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+class _PlanCache:
+    """Plans of recent requests, so that a repeated search (the home page, a facet link, the
+    next page of the same list) skips parsing, translating and compiling its SQL.
+
+    Plans hold no data, only SQL and the request's own values (permission labels included:
+    they come in ``fq``), so nothing the index or the catalogue does can make one stale.
+    Requests with date math on ``NOW`` depend on the clock and are never cached.
+    """
+
+    SIZE = 256
+
+    def __init__(self) -> None:
+        self._entries: collections.OrderedDict[str, _Plan] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, q: str | None, params: dict[str, Any]) -> _Plan:
+        try:
+            key = json.dumps([q, params], sort_keys=True)
+        except (TypeError, ValueError):
+            return _make_plan(q, params)
+        if "NOW" in key:
+            return _make_plan(q, params)
+        with self._lock:
+            plan = self._entries.get(key)
+            if plan is not None:
+                self._entries.move_to_end(key)
+                return plan
+        plan = _make_plan(q, params)
+        with self._lock:
+            self._entries[key] = plan
+            while len(self._entries) > self.SIZE:
+                self._entries.popitem(last=False)
+        return plan
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def _driver_sql(sql: str) -> str:
+    """``:name`` bound parameters as the DBAPI's own (``%(name)s``), compiled once per plan
+    instead of by SQLAlchemy at every execution."""
+    return str(sa.text(sql).compile(dialect=model.meta.engine.dialect))
+
+
+def _make_plan(q: str | None, params: dict[str, Any]) -> _Plan:
     translation = _translate(q, params)
     where = translation.where_sql  # type: ignore[attr-defined]
     rows = max(_int_param(params, "rows", 10), 0)
@@ -529,28 +588,39 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
                  if rows else
                  f"SELECT token AS state_token, rebuild_required AS state_rebuild_required "
                  f"FROM {schema.STATE_TABLE} WHERE id = 1")
-
-    def run(connection, prefix):
-        result = connection.execute(sa.text(prefix + state_sql), translation.params).mappings().all()
-        token, rebuild_required = (result[0]["state_token"], bool(result[0]["state_rebuild_required"])) \
-            if result else (None, False)
-        if rebuild_required:
-            _check_rebuilt(connection)
-        page = [row for row in result if row.get("id") is not None] if rows else []
-        summary = facet_cache.get(token, summary_sql, summary_params)
-        if summary is None:
-            summary = _read_summary(connection.execute(sa.text(summary_sql), summary_params),
-                                    facet_fields)
-            facet_cache.put(token, summary_sql, summary_params, summary)
-        return summary, page
-
     # Full-text conditions go through the GIN index: PostgreSQL does not price the
     # decompression of every tsvector, and for common words picks a sequential scan several
     # times slower. Scoped to these statements (reset with the savepoint's release).
     settings, reset = ("SET LOCAL enable_seqscan = off; ", "SET LOCAL enable_seqscan = DEFAULT; ") \
         if translation.uses_full_text else ("", "")
-    (hits, facets), page = _read(run, settings, reset)
-    docs = [_result_doc(row, wanted) for row in page]
+    return _Plan(state_sql=_driver_sql(state_sql), params=translation.params,
+                 summary_sql=_driver_sql(summary_sql), summary_params=summary_params,
+                 summary_key=summary_sql + "\x00" + json.dumps(summary_params, sort_keys=True, default=str),
+                 facet_fields=facet_fields, rows=rows, wanted=wanted, settings=settings, reset=reset)
+
+
+plan_cache = _PlanCache()
+
+
+def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
+    plan = plan_cache.get(q, params)
+
+    def run(connection, prefix):
+        result = connection.exec_driver_sql(prefix + plan.state_sql, plan.params).mappings().all()
+        token, rebuild_required = (result[0]["state_token"], bool(result[0]["state_rebuild_required"])) \
+            if result else (None, False)
+        if rebuild_required:
+            _check_rebuilt(connection)
+        page = [row for row in result if row.get("id") is not None] if plan.rows else []
+        summary = facet_cache.get(token, plan.summary_key)
+        if summary is None:
+            summary = _read_summary(connection.exec_driver_sql(plan.summary_sql, plan.summary_params),
+                                    plan.facet_fields)
+            facet_cache.put(token, plan.summary_key, summary)
+        return summary, page
+
+    (hits, facets), page = _read(run, plan.settings, plan.reset)
+    docs = [_result_doc(row, plan.wanted) for row in page]
     # CKAN rewrites the facet lists in place: hand out copies, never the cached ones.
     return SearchResults(docs, hits, {"facet_fields": {k: list(v) for k, v in facets.items()}})
 
@@ -614,7 +684,12 @@ def _read_summary(result, facet_fields: list[str]) -> tuple[int, dict[str, list[
 def _page_statement(translation: Translation, where: str, order: str, wanted: list[str],
                     rows: int, start: int) -> str:
     """One page of results: the keys are sorted and cut first, then only those rows'
-    (wide) stored columns are read."""
+    (wide) stored columns are read.
+
+    The order is numbered after the cut, on the page's rows only: a window function in the
+    cut would number every row skipped by the offset (a third of a deep page's cost).
+    ``seq`` ends every order, so both sorts agree row for row.
+    """
     columns = [f"{T}.id", f"{T}.name"]
     everything = "*" in wanted
     if everything or "data_dict" in wanted:
@@ -626,13 +701,13 @@ def _page_statement(translation: Translation, where: str, order: str, wanted: li
     score = f", {translation.rank_expression()} AS score" if "score" in wanted else ""
     if score:
         columns.append("page.score")
-    columns.append("page.position")
+    columns.append(f"row_number() OVER (ORDER BY {order}) AS position")
     return (f"SELECT {', '.join(columns)} FROM ("
-            f"SELECT {T}.site_id, {T}.id, row_number() OVER (ORDER BY {order}) AS position{score} "
+            f"SELECT {T}.site_id, {T}.id{score} "
             f"FROM {schema.INDEX_TABLE} {T} WHERE {where} ORDER BY {order} "
             f"LIMIT {int(rows)} OFFSET {int(start)}"
             f") page JOIN {schema.INDEX_TABLE} {T} ON {T}.site_id = page.site_id AND {T}.id = page.id "
-            f"ORDER BY page.position")
+            f"ORDER BY position")
 
 
 def _result_doc(row: Any, wanted: list[str]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from typing import Callable
@@ -45,10 +46,12 @@ def _index_batch(ids: list[str]) -> None:
 
 def _worker(app, ids: list[str], batch: int, done, failed, stop) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    parent = os.getppid()
     model.meta.engine.dispose(close=False)  # never share the parent's connections
     with app.test_request_context():
         for start in range(0, len(ids), batch):
-            if stop.is_set():
+            # A parent killed outright (SIGKILL) cannot set `stop`: orphaned, stop too.
+            if stop.is_set() or os.getppid() != parent:
                 break
             chunk = ids[start:start + batch]
             try:
