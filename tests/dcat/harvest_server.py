@@ -10,12 +10,13 @@ Paths:
 """
 from __future__ import annotations
 
+import contextlib
 import gzip
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -124,6 +125,18 @@ class HarvestServer:
     def script(self, path: str, behaviour: Callable[[_Handler], None]) -> str:
         self.routes[path] = behaviour
         return self.url(path)
+
+
+
+@contextlib.contextmanager
+def serving(body: bytes, path: str = "/catalogo.ttl",
+            content_type: str = "text/turtle; charset=utf-8") -> Iterator[str]:
+    """One document served on 127.0.0.1 for the duration of the block; yields its URL."""
+    server = HarvestServer().start()
+    try:
+        yield server.serve(path, body, content_type)
+    finally:
+        server.stop()
 
 
 @pytest.fixture

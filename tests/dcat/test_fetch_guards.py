@@ -19,13 +19,6 @@ pytestmark = pytest.mark.usefixtures("english_reports")
 DEFAULT_LANGUAGE_GETTEXT = fetch_module._default_language_gettext  # before english_reports
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 @ALLOW_LOCAL
 class TestFetch:
     def test_fetches_a_catalogue(self, server):

@@ -62,13 +62,6 @@ def _catalogue(count: int) -> bytes:
     return "\n".join(lines).encode()
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 def _purge_queues() -> None:
     redis = queue.get_connection()
     for key in (queue.get_fetch_routing_key(), queue.get_gather_routing_key()):

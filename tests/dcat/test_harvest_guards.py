@@ -34,13 +34,6 @@ def _closed_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def baseline(server):
     """A fresh database, two institutions, one source harvested once."""
     previous = tk.config.get(ALLOW[0])

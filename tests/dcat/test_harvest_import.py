@@ -21,13 +21,6 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db"),
 TITLES = {"Egresos hospitalarios 2024", "Cobertura de vacunación", "Establecimientos de salud"}
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def orgs():
     return {

@@ -29,13 +29,6 @@ def _translated(msgids: tuple[str, ...]) -> bool:
                for msgid in msgids)
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def harvested(server):
     sysadmin = factories.SysadminWithToken()

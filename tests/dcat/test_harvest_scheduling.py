@@ -29,13 +29,6 @@ REPO = Path(__file__).resolve().parents[2]
 CKAN = Path(sys.executable).with_name("ckan")
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def gather_queue():
     redis = queue.get_connection()

@@ -25,13 +25,6 @@ TABLES = ("package", "resource", "harvest_object", "harvest_object_extra", "harv
           "harvest_gather_error", "harvest_object_error", "activity")
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 @pytest.fixture
 def org():
     return hs.institution("inec", "Instituto Nacional de Estadística y Censos",

@@ -14,13 +14,6 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db"),
               pytest.mark.ckan_config(*hs.ALLOW_LOCAL_CONFIG)]
 
 
-@pytest.fixture(scope="module")
-def server():
-    srv = hs.HarvestServer().start()
-    yield srv
-    srv.stop()
-
-
 def _harvest_own_catalogue(app, server, config=None):
     originals = portal.build()
     receptor = portal.institution("receptor", "Portal receptor", "Receiving portal",

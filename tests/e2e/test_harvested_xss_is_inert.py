@@ -11,15 +11,14 @@ run, and the titles show the payloads as text.
 """
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_sysadmin_harvests_ministry_catalogue import remove_source
 from tests.e2e.xss import MARK, TEXT, assert_inert, assert_shown_as_text
+from tests.dcat.harvest_server import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -31,21 +30,8 @@ INSTITUTION = "msp"
 def hostile_catalogue(unique):
     body = CATALOGUE.read_text(encoding="utf-8").replace("{P}", TEXT).replace("{U}", unique).encode()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/turtle; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/catalogo.ttl"
-    server.shutdown()
+    with serving(body) as url:
+        yield url
 
 
 @pytest.fixture

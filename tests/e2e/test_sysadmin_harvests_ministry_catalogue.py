@@ -8,12 +8,11 @@ gather/fetch consumers of `make run`) do the harvesting.
 from __future__ import annotations
 
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from tests.dcat.harvest_server import serving
 
 pytestmark = pytest.mark.e2e
 
@@ -31,21 +30,8 @@ def ministry_catalogue(unique):
     text = re.sub(r'(a dcat:Dataset ;\s*dct:identifier "[^"]+" ;\s*dct:title ")', rf"\g<1>{unique} ", text)
     body = text.encode("utf-8")
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/turtle; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/catalogo.ttl"
-    server.shutdown()
+    with serving(body) as url:
+        yield url
 
 
 def remove_source(api, source_id: str) -> None:

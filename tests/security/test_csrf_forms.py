@@ -15,9 +15,7 @@ every row of every table is what it was; the same POST with the page's token is 
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from flask_wtf.csrf import CSRFError
 from ckan import model
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
+from tests.dcat.harvest_server import serving
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "data" / "dcat" / "harvest" / "catalog.ttl"
 PASSWORD = "correct horse battery staple"
@@ -143,21 +142,8 @@ def catalogue_url() -> Iterator[str]:
     """The harvest fixture catalogue, served on 127.0.0.1 for the dry run."""
     body = CATALOGUE.read_bytes()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/turtle; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/catalogo.ttl"
-    server.shutdown()
+    with serving(body) as url:
+        yield url
 
 
 @pytest.fixture
