@@ -55,6 +55,7 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     def update_config(self, config: CKANConfig):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "ogpcatalog")
+        metrics_facts.listen()
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
@@ -85,8 +86,14 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return ocds_hooks.add_summaries(pkg_dict)
 
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        metrics_facts.mark_stale(pkg_dict.get("id"))
+
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         metrics_facts.mark_stale(pkg_dict.get("id"))
+
+    def delete(self, entity: Any) -> None:
+        metrics_facts.mark_stale(entity.id)
 
     # ISignal
     def get_signal_subscriptions(self):

@@ -156,6 +156,100 @@ def test_rows_of_deleted_and_purged_datasets_are_removed(site):
     assert set(fact_rows()) == {kept["id"]}
 
 
+# -- consistency: writes through CKAN at once, writes that bypass it within the interval -----
+
+CHECK_SECONDS = "ckanext.ogpcatalog.metrics.facts_check_seconds"
+
+
+class Clock:
+    """The refresh's monotonic clock, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(facts.time, "monotonic", clock)
+    monkeypatch.setattr(facts, "_last_full_check", {})
+    return clock
+
+
+def _move_stamp_back(dataset_id: str) -> None:
+    """A write that bypasses CKAN: no hook runs, only metadata_modified tells."""
+    model.Session.execute(sa.text("UPDATE package SET metadata_modified = :at WHERE id = :id"),
+                          {"at": datetime.datetime(2020, 1, 1), "id": dataset_id})
+    model.Session.commit()
+
+
+@pytest.mark.ckan_config(CHECK_SECONDS, 3600)
+def test_writes_through_ckan_are_visible_at_once_between_full_checks(site, clock):
+    user = {"user": site["sysadmin"]["name"]}
+    kept = site["create"]("queda", theme=["SOCI"])
+    assert summary(site["sysadmin"])["datasets"]["total"] == 1  # the full check: clock 1000
+    other_org = call_action("organization_create", context=dict(site["context"]), name="otra",
+                            title_translated={"es": "Otra"}, institution_type="ministry")
+
+    added = site["create"]("nuevo")
+    assert summary(site["sysadmin"])["datasets"]["total"] == 2
+    call_action("package_patch", user, id=kept["id"], theme=["ECON"])
+    assert summary(site["sysadmin"])["publishing_by_theme"] == {"ECON": 1}
+    resource = call_action("resource_create", user, package_id=kept["id"],
+                           url="https://datos.example.gob/c.csv", format="CSV")
+    assert summary(site["sysadmin"])["resources"]["total"] == 1
+    call_action("resource_delete", user, id=resource["id"])
+    assert summary(site["sysadmin"])["resources"]["total"] == 0
+    call_action("package_owner_org_update", user, id=kept["id"], organization_id=other_org["id"])
+    assert summary(site["sysadmin"], institution_type="ministry")["datasets"]["total"] == 1
+    call_action("package_delete", user, id="nuevo")
+    assert summary(site["sysadmin"])["datasets"]["total"] == 1
+    call_action("dataset_purge", user, id=kept["id"])
+    assert summary(site["sysadmin"])["datasets"]["total"] == 0
+
+    assert fact_rows() == live_rows() == {}
+    assert facts._last_full_check[str(model.meta.engine.url)][0] == 1000.0  # no full check since
+
+
+@pytest.mark.ckan_config(CHECK_SECONDS, 60)
+def test_writes_that_bypass_ckan_are_visible_after_the_check_interval(site, clock):
+    dataset = site["create"]("censo", frequency="MONTHLY")
+    assert summary(site["sysadmin"])["freshness"]["overdue"] == 0
+
+    _move_stamp_back(dataset["id"])
+    clock.now += 59
+    assert summary(site["sysadmin"])["freshness"]["overdue"] == 0  # not compared yet
+
+    clock.now += 1
+    assert summary(site["sysadmin"])["freshness"]["overdue"] == 1
+    assert fact(dataset["id"])["last_change"] == datetime.datetime(2020, 1, 1)
+
+
+@pytest.mark.ckan_config(CHECK_SECONDS, 0)
+def test_with_a_zero_interval_writes_that_bypass_ckan_are_visible_at_once(site, clock):
+    dataset = site["create"]("censo", frequency="MONTHLY")
+    assert summary(site["sysadmin"])["freshness"]["overdue"] == 0
+
+    _move_stamp_back(dataset["id"])
+
+    assert summary(site["sysadmin"])["freshness"]["overdue"] == 1
+
+
+@pytest.mark.ckan_config(CHECK_SECONDS, 3600)
+def test_a_change_of_rules_compares_every_row_at_once(site, clock, monkeypatch):
+    dataset = site["create"]("censo", resources=[{"url": "https://datos.example.gob/c.pdf",
+                                                  "format": "PDF"}])
+    assert summary(site["sysadmin"])["resources"]["open_format"] == 1
+    closed = tuple({**f, "open": False} if f["code"] == "PDF" else f for f in q.formats())
+    monkeypatch.setattr(q, "formats", lambda: closed)
+
+    assert summary(site["sysadmin"])["resources"]["open_format"] == 0
+    assert fact(dataset["id"])["open_fmt"] == 0
+
+
 def test_institution_changes_count_without_recomputing_facts(site):
     dataset = site["create"]("censo")
     summary(site["sysadmin"])
@@ -197,6 +291,7 @@ def test_freshness_is_judged_against_now_at_read_time(site):
     assert (later["up_to_date"], later["overdue"]) == (0, 1)
 
 
+@pytest.mark.ckan_config("ckanext.ogpcatalog.metrics.facts_check_seconds", 0)
 def test_a_stamp_moved_back_in_time_is_caught(site):
     dataset = site["create"]("censo", frequency="MONTHLY")
     summary(site["sysadmin"])
@@ -209,6 +304,7 @@ def test_a_stamp_moved_back_in_time_is_caught(site):
     assert fact(dataset["id"])["last_change"] == datetime.datetime(2020, 1, 1)
 
 
+@pytest.mark.ckan_config("ckanext.ogpcatalog.metrics.facts_check_seconds", 0)
 def test_a_dataset_written_while_the_refresh_runs_is_recomputed_on_the_next_read(site):
     dataset = site["create"]("censo", theme=["SOCI"])
     summary(site["sysadmin"])
@@ -317,7 +413,8 @@ def test_facts_rebuild_command_shows_counts(site, cli):
                                        "--batch-size", "1"])
 
     assert result.exit_code == 0, result.output
-    assert "2 datasets computed" in result.output
+    # Spanish by default (English when the catalogue lacks the message)
+    assert "2 conjuntos calculados" in result.output or "2 datasets computed" in result.output
     assert len(fact_rows()) == 2
 
 

@@ -4,15 +4,23 @@ The indicators aggregate one row per active dataset (type, institution, themes, 
 and format counts, quality points, due date...). Computing those from CKAN's tables on every
 call costs seconds at 50,000 datasets, so they are stored, and refreshed in SQL:
 
-* **incrementally**, before the indicators are read (:func:`refresh`): a check finds the
-  datasets whose ``metadata_modified`` differs from the one their row was computed from (CKAN
-  sets it on writes to a dataset, its resources or tags), the datasets marked stale by the
-  plugin's ``after_dataset_update`` (CKAN keeps ``metadata_modified`` when a sysadmin or a
-  harvester sends it back unchanged: ``resource_delete`` by a sysadmin does), the new ones,
-  and the rows of datasets no longer active (deleted, purged, turned into a harvest source);
-  when there are any, one ``INSERT ... SELECT ... ON CONFLICT`` recomputes the changed ones
-  (consuming their marks in the same statement) and one DELETE drops the others, in one
-  transaction;
+* **incrementally**, before the indicators are read (:func:`refresh`), from one of two checks:
+
+  - the **marks** (every read): writes through CKAN mark the datasets they touch in
+    ``ogpcatalog_dataset_facts_stale``, in the writing transaction: the plugin's
+    ``after_dataset_create``, ``after_dataset_update`` (resource and tag changes go through
+    ``package_update``) and ``delete`` (``package_delete``), and, for what CKAN writes without those
+    hooks (``dataset_purge``, ``package_owner_org_update``), the ORM's flush of a ``package``
+    row (:func:`listen`). The check is one probe of that small table; the marked datasets are
+    recomputed (or their rows dropped) and their marks consumed in one transaction;
+  - the **full comparison** (at most every ``ckanext.ogpcatalog.metrics.facts_check_seconds``
+    per process, 0 = on every read, and whenever the rules changed): it also finds the
+    datasets whose ``metadata_modified`` differs from the one their row was computed from,
+    the new ones and the rows of datasets no longer active (deleted, purged, turned into a
+    harvest source): what writes that bypass CKAN (SQL, bulk loads) leave behind. When there
+    are any, one ``INSERT ... SELECT ... ON CONFLICT`` recomputes the changed ones (consuming
+    the marks in the same statement) and one DELETE drops the others, in one transaction;
+
 * **fully** by ``ckan ogpcatalog metrics facts-rebuild`` (:func:`rebuild`), one transaction per
   batch of datasets, so an interruption leaves whole, valid rows only.
 
@@ -21,26 +29,29 @@ results and "now" (freshness) are joined or compared when the indicators aggrega
 (frequency periods, formats, licenses, access-right codes, the obligations' match rules) are
 versioned: each row keeps a digest of them and a change of rules makes every row stale.
 
-Writes that bypass CKAN (SQL, bulk loads) are seen when they change ``metadata_modified``;
-otherwise run the rebuild.
+Writes that bypass CKAN are seen by the full comparison when they change ``metadata_modified``
+(within ``facts_check_seconds``); otherwise run the rebuild.
 
 Concurrency: each row is stamped with the ``metadata_modified`` it was computed from, read in the
 same snapshot as the rest of the row, so a dataset written while the refresh runs keeps a
-different stamp and is recomputed on the next read (the check compares for equality, not
-order: stamps set in the past, or out of commit order, are caught too). Refreshes take a
-transaction-scoped advisory lock, so two requests do not recompute the same rows at once.
-The refresh runs on a connection of its own and commits there: a read-only request's session
-is left alone.
+different stamp (and a mark committed after the refresh consumed the marks) and is recomputed on
+the next read (the full comparison compares for equality, not order: stamps set in the past, or
+out of commit order, are caught too). Refreshes take a transaction-scoped advisory lock, so two
+requests do not recompute the same rows at once. The check (a read) runs on the request's
+session; the refresh, when there is something to do, on a connection of its own, committed
+there: a read-only request's session writes nothing.
 """
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable
 
 import psycopg2.errors
 import sqlalchemy as sa
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.model import FACTS_TABLE, STALE_TABLE
@@ -76,6 +87,9 @@ SELECT EXISTS (SELECT 1 FROM {STALE_TABLE}) OR EXISTS (
   WHERE p.id IS NULL OR f.package_id IS NULL
      OR f.metadata_modified IS DISTINCT FROM p.metadata_modified OR f.rules <> :rules)"""
 
+# The check of every read between two full comparisons: any mark?
+MARKED = f"SELECT EXISTS (SELECT 1 FROM {STALE_TABLE})"
+
 # Consumed by the same statement that recomputes (one snapshot: a mark committed after it
 # started stays for the next refresh).
 CONSUME_ALL = f"DELETE FROM {STALE_TABLE} RETURNING package_id"
@@ -83,6 +97,11 @@ CONSUME_IDS = f"DELETE FROM {STALE_TABLE} WHERE package_id = ANY(:ids) RETURNING
 
 MARK = (f"INSERT INTO {STALE_TABLE} (package_id, marked) "
         "VALUES (:id, now() AT TIME ZONE 'UTC') ON CONFLICT (package_id) DO NOTHING")
+
+CHECK_SECONDS = "ckanext.ogpcatalog.metrics.facts_check_seconds"
+
+# Per process and database: when the last full comparison started, under which rules.
+_last_full_check: dict[str, tuple[float, str]] = {}
 
 
 def upsert_sql(scope: str, consume: str) -> str:
@@ -98,13 +117,21 @@ def upsert_sql(scope: str, consume: str) -> str:
 
 INCREMENTAL_SCOPE = f"SELECT package_id AS id FROM done UNION {DIRTY}"
 BATCH_SCOPE = "SELECT unnest(CAST(:ids AS text[])) AS id"
+NOTHING_TO_CONSUME = "SELECT NULL::text AS package_id WHERE false"
 DELETE_GONE = f"DELETE FROM {FACTS_TABLE} WHERE package_id IN ({GONE})"
+# The same among the marked datasets only (by the primary key: no scan of the table).
+DELETE_GONE_IDS = f"""
+DELETE FROM {FACTS_TABLE} f
+WHERE f.package_id = ANY(CAST(:ids AS text[]))
+  AND NOT EXISTS (SELECT 1 FROM package p WHERE p.id = f.package_id AND p.state = 'active'
+                  AND p.type <> 'harvest')"""
 
 
 def mark_stale(package_id: str | None) -> None:
-    """Mark a dataset's facts stale, in the transaction that writes the dataset (CKAN keeps
-    ``metadata_modified`` when a sysadmin or harvester sends it back unchanged, e.g. in
-    ``resource_delete``). Called by the plugin's ``after_dataset_update``."""
+    """Mark a dataset's facts stale, in the transaction that writes the dataset, so the next
+    read recomputes them (also when CKAN keeps ``metadata_modified``, as when a sysadmin or
+    harvester sends it back unchanged, e.g. in ``resource_delete``). Called by the plugin's
+    ``after_dataset_create``, ``after_dataset_update`` and ``delete`` (``package_delete``)."""
     if not package_id:
         return
     try:
@@ -114,6 +141,35 @@ def mark_stale(package_id: str | None) -> None:
         if not isinstance(error.orig, psycopg2.errors.UndefinedTable):
             raise
         log.warning("%s is missing: run `ckan db upgrade -p ogpcatalog`", STALE_TABLE)
+
+
+def listen() -> None:
+    """Mark the datasets whose ``package`` row the ORM updates or deletes, in the flush's
+    transaction: what CKAN writes without the dataset hooks (``dataset_purge``,
+    ``package_owner_org_update``). Idempotent; called by the plugin."""
+    for event in ("after_update", "after_delete"):
+        if not sa.event.contains(model.Package, event, _package_flushed):
+            sa.event.listen(model.Package, event, _package_flushed)
+
+
+def _package_flushed(mapper: Any, connection: sa.engine.Connection, target: Any) -> None:
+    if not target.id or not _stale_table_exists(connection):
+        return
+    connection.execute(sa.text(MARK), {"id": target.id})
+
+
+def _stale_table_exists(connection: sa.engine.Connection) -> bool:
+    return bool(connection.execute(sa.text("SELECT to_regclass(:name) IS NOT NULL"),
+                                   {"name": f"public.{STALE_TABLE}"}).scalar())
+
+
+def _full_check_due(rules: str) -> bool:
+    """Whether this read compares every dataset's stamp (see the module's docstring)."""
+    seconds = tk.asint(tk.config.get(CHECK_SECONDS) or 0)
+    if seconds <= 0:
+        return True
+    last = _last_full_check.get(str(model.meta.engine.url))
+    return last is None or last[1] != rules or time.monotonic() - last[0] >= seconds
 
 
 def _rule_params(params: dict[str, Any] | None) -> dict[str, Any]:
@@ -130,19 +186,30 @@ def refresh(params: dict[str, Any] | None = None) -> dict[str, int]:
     """
     params = _rule_params(params)
     engine = model.meta.engine
-    with engine.connect() as connection:
-        stale = connection.execute(sa.text(CHECK), params).scalar()
-        connection.rollback()
-    if not stale:
-        return {"updated": 0, "removed": 0}
-    with engine.begin() as connection:
-        connection.execute(sa.text(SETTINGS))
-        connection.execute(sa.text(LOCK))  # a concurrent refresh finishes first
-        removed = connection.execute(sa.text(DELETE_GONE)).rowcount
-        updated = connection.execute(sa.text(upsert_sql(INCREMENTAL_SCOPE, CONSUME_ALL)),
-                                     params).rowcount
-    log.debug("Dataset facts: %s updated, %s removed", updated, removed)
-    return {"updated": updated, "removed": removed}
+    full = _full_check_due(params["rules"])
+    started = time.monotonic()
+    # the check reads only: on the request's own session (no connection to check out)
+    stale = model.Session.execute(sa.text(CHECK if full else MARKED), params).scalar()
+    counts = {"updated": 0, "removed": 0}
+    if stale:
+        with engine.begin() as connection:
+            connection.execute(sa.text(SETTINGS))
+            connection.execute(sa.text(LOCK))  # a concurrent refresh finishes first
+            if full:
+                counts["removed"] = connection.execute(sa.text(DELETE_GONE)).rowcount
+                counts["updated"] = connection.execute(
+                    sa.text(upsert_sql(INCREMENTAL_SCOPE, CONSUME_ALL)), params).rowcount
+            else:  # the marked datasets only, their marks consumed in this transaction
+                ids = [row[0] for row in connection.execute(sa.text(CONSUME_ALL))]
+                counts["removed"] = connection.execute(sa.text(DELETE_GONE_IDS),
+                                                       {"ids": ids}).rowcount
+                counts["updated"] = connection.execute(
+                    sa.text(upsert_sql(BATCH_SCOPE, NOTHING_TO_CONSUME)),
+                    {**params, "ids": ids}).rowcount
+        log.debug("Dataset facts: %s updated, %s removed", counts["updated"], counts["removed"])
+    if full:
+        _last_full_check[str(engine.url)] = (started, params["rules"])
+    return counts
 
 
 def active_dataset_ids() -> list[str]:

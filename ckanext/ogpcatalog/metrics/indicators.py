@@ -70,24 +70,33 @@ agg AS (
 pub AS (
   -- (institution, dataset type) pairs with public datasets: publishing institutions
   SELECT owner_org, type FROM df WHERE NOT private GROUP BY owner_org, type
+),
+pubtheme AS (
+  -- (institution, theme) pairs with public datasets (unnest in the select list: a hashed
+  -- aggregate of a few thousand pairs, not a nested loop per dataset)
+  SELECT owner_org, theme
+  FROM (SELECT owner_org, unnest(themes) AS theme FROM df WHERE NOT private) t
+  GROUP BY owner_org, theme
+),
+fmtcount AS (
+  SELECT fmt, count(*) AS n
+  FROM (SELECT unnest(formats) AS fmt FROM df WHERE NOT private) x GROUP BY fmt
 )
 SELECT agg.*,
        (SELECT count(DISTINCT owner_org) FROM pub) AS publishing,
        jsonb_build_object({type_publishing}) AS publishing_by_type,
        (SELECT count(*) FROM inst) AS institutions,
        (SELECT coalesce(jsonb_object_agg(theme, n), '{{}}'::jsonb) FROM (
-          SELECT theme, count(*) AS n FROM (
-            SELECT DISTINCT owner_org, theme
-            FROM df, unnest(themes) AS theme WHERE NOT private) pt GROUP BY theme) t)
+          SELECT theme, count(*) AS n FROM pubtheme GROUP BY theme) t)
          AS publishing_by_theme,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('format', fmt, 'resources', n,
                                    'open', coalesce(open, false),
                                    'machine_readable', coalesce(mr, false))
                                   ORDER BY n DESC, fmt), '[]'::jsonb) FROM (
-          SELECT x.fmt, count(*) AS n, bool_or(f.open) AS open, bool_or(f.mr) AS mr
-          FROM df, unnest(df.formats) AS x(fmt)
-          LEFT JOIN (SELECT DISTINCT code, open, mr FROM fmt) f ON f.code = x.fmt
-          WHERE NOT df.private GROUP BY x.fmt) x) AS formats,
+          -- counted first (a few formats), then joined with formats.yaml's
+          SELECT c.fmt, c.n, bool_or(f.open) AS open, bool_or(f.mr) AS mr
+          FROM fmtcount c LEFT JOIN fmt f ON f.code = c.fmt
+          GROUP BY c.fmt, c.n) x) AS formats,
        (SELECT count(*) FROM ob) AS obligations,
        (SELECT jsonb_build_object('applicable', count(*),
                                   'met', count(*) FILTER (WHERE status = 'met'),
@@ -225,7 +234,7 @@ def institution_detail(institution_id: str, at: datetime.datetime | None = None
     rows = institution_rows(filters, at)
     params = _params(at, refresh=False)  # refreshed by institution_rows
     statement = f"""
-WITH {q.ctes(filters, params, obligations=True)}
+WITH {q.ctes(filters, params, obligations=True, obligation_datasets=True)}
 SELECT
   (SELECT coalesce(jsonb_agg(jsonb_build_object(
             'code', ob.code, 'title', ob.title, 'frequency', ob.frequency,
@@ -307,19 +316,26 @@ def coverage_matrix(by: str, filters: Filters, paging: Paging,
     if by == "theme":
         columns = [{"code": c.code, "label": dict(c.label)}
                    for c in codelists.get("eu-data-theme").codes]
-        unit = "ds, unnest(ds.themes) AS col"
+        cols = "ds.themes"
     else:
         columns = [{"code": t, "label": _type_label(t)} for t in DATASET_TYPES]
-        unit = "ds, LATERAL (SELECT ds.type) AS c(col)"
+        cols = "ARRAY[ds.type]"
     statement = f"""
 WITH {q.ctes(filters, params)},
-cells AS (
-  SELECT owner_org, col, count(*) AS n FROM {unit} WHERE NOT ds.private GROUP BY owner_org, col
+counts AS (
+  -- one pass over the datasets: per institution, the public datasets of each column and, as
+  -- column NULL (appended to every dataset's columns), all of them (unnest in the select list:
+  -- a hashed aggregate, not a nested loop per dataset)
+  SELECT owner_org, col, count(*) AS n
+  FROM (SELECT ds.owner_org, unnest(array_append({cols}, NULL)) AS col
+        FROM ds WHERE NOT ds.private) u
+  GROUP BY owner_org, col
 ),
+cells AS (SELECT owner_org, col, n FROM counts WHERE col IS NOT NULL),
 cols AS (
   SELECT col, sum(n) AS datasets, count(DISTINCT owner_org) AS publishing FROM cells GROUP BY col
 ),
-tot AS (SELECT owner_org, count(*) AS total FROM ds WHERE NOT private GROUP BY owner_org),
+tot AS (SELECT owner_org, n AS total FROM counts WHERE col IS NULL),
 per AS (SELECT owner_org, jsonb_object_agg(col, n) AS cells FROM cells GROUP BY owner_org),
 rows AS (
   SELECT inst.id, inst.name,

@@ -308,12 +308,13 @@ ALL_DATASETS = "SELECT id FROM package WHERE state = 'active' AND type <> 'harve
 
 
 def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False,
-         live: bool = False) -> str:
+         obligation_datasets: bool = False, live: bool = False) -> str:
     """The WITH list: ``inst`` (institutions in scope), ``dsa`` (the facts of their active
     datasets, all types but harvest sources), ``ds`` (filtered by dataset type/theme), ``lc``
     (per-dataset link-check figures), ``df`` (dataset facts with the accessibility points,
     score and freshness) and, with ``obligations``, ``obst`` (one row per applicable
-    institution x obligation with its status).
+    institution x obligation with its status; with ``obligation_datasets``, the names of its
+    fulfilling datasets, else ``NULL``).
 
     The facts come from ``ogpcatalog_dataset_facts`` (kept fresh by :mod:`.facts`), or with
     ``live`` are computed from CKAN's tables in the statement (the same SQL: tests compare
@@ -347,19 +348,17 @@ dsa AS NOT MATERIALIZED (
   WHERE f.owner_org IN (SELECT id FROM inst)
 ),
 ds AS NOT MATERIALIZED (SELECT * FROM dsa WHERE {dataset_where(filters, params)}),
-lcr AS (
-  -- link-check results per resource: they change without the dataset changing
-  SELECT l.resource_id, bool_or(l.field = 'url' AND l.ok) AS access_ok,
-         bool_or(l.field = 'download_url' AND l.ok) AS download_ok
-  FROM ogpcatalog_link_check l GROUP BY l.resource_id
-),
 lc AS (
+  -- link-check results per dataset (they change without the dataset changing): one result
+  -- per resource and field at most (the table's key), so two outer joins, no pre-aggregate;
+  -- resources without a reachable URL add nothing to the counts and are left out
   SELECT r.package_id,
-         count(*) FILTER (WHERE lcr.access_ok) AS access_ok,
-         count(*) FILTER (WHERE lcr.download_ok OR (r.url_type = 'upload' AND lcr.access_ok))
-           AS download_ok
-  FROM lcr JOIN resource r ON r.id = lcr.resource_id
-  WHERE r.state = 'active'{resource_scope}
+         count(*) FILTER (WHERE u.ok) AS access_ok,
+         count(*) FILTER (WHERE d.ok OR (r.url_type = 'upload' AND u.ok)) AS download_ok
+  FROM resource r
+  LEFT JOIN ogpcatalog_link_check u ON u.resource_id = r.id AND u.field = 'url'
+  LEFT JOIN ogpcatalog_link_check d ON d.resource_id = r.id AND d.field = 'download_url'
+  WHERE r.state = 'active' AND (u.ok OR d.ok){resource_scope}
   GROUP BY r.package_id
 ),
 dq AS (
@@ -382,7 +381,7 @@ df AS (
   FROM dq
 )"""
     if obligations:
-        sql += "," + obligation_ctes()
+        sql += "," + obligation_ctes(obligation_datasets)
     return sql
 
 
@@ -391,9 +390,12 @@ def rating_sql(score: str = "score") -> str:
             f"WHEN {score} >= 121 THEN 'sufficient' ELSE 'bad' END")
 
 
-def obligation_ctes() -> str:
-    """``ob`` (obligations), ``app`` (applicable institution x obligation), ``ful`` (their
-    fulfilling public datasets, whatever the dataset filters) and ``obst`` (status)."""
+def obligation_ctes(datasets: bool = False) -> str:
+    """``ob`` (obligations), ``app`` (applicable institution x obligation), ``mt`` (per
+    institution and obligation, the last change of its fulfilling public datasets, whatever the
+    dataset filters, and with ``datasets`` their names), ``ful`` (``mt`` of the applicable
+    pairs) and ``obst`` (status)."""
+    names = ("array_agg(d.name::text ORDER BY d.name)" if datasets else "NULL::text[]")
     return """
 ob AS (
   SELECT o.code, o.title, o.frequency, o.applies_to, o.match,
@@ -418,17 +420,17 @@ app AS (
         AND (cardinality(ob.a_level) = 0 OR inst.government_level = ANY(ob.a_level))))
 ),
 mt AS (
-  -- (institution, obligation, dataset) for every public dataset that fulfils an obligation,
-  -- by its match rule or by the marker tag `obligation-<code>` (matched in the facts)
-  SELECT d.owner_org, o.code, d.name, d.last_change
-  FROM dsa d CROSS JOIN LATERAL unnest(d.obligations) AS o(code)
-  WHERE NOT d.private
+  -- (institution, obligation) for the public datasets that fulfil an obligation, by its
+  -- match rule or by the marker tag `obligation-<code>` (matched in the facts)
+  -- (unnest in the select list: a hashed aggregate, not a nested loop per dataset)
+  SELECT d.owner_org, d.code, max(d.last_change) AS last_change, """ + names + """ AS datasets
+  FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name
+        FROM dsa WHERE NOT private) d
+  GROUP BY d.owner_org, d.code
 ),
 ful AS (
-  SELECT app.inst_id, app.code, max(mt.last_change) AS last_change,
-         array_agg(mt.name::text ORDER BY mt.name) AS datasets
+  SELECT app.inst_id, app.code, mt.last_change, mt.datasets
   FROM app JOIN mt ON mt.owner_org = app.inst_id AND mt.code = app.code
-  GROUP BY app.inst_id, app.code
 ),
 obst AS (
   SELECT app.inst_id, app.code, ful.datasets, ful.last_change,
