@@ -14,6 +14,7 @@ from ckanext.ogpcatalog.api_language import ApiLanguageMiddleware
 from ckanext.ogpcatalog.action_errors import register_action_error_handlers
 from ckanext.ogpcatalog.csrf_exemptions import scope_csrf_exemptions
 from ckanext.ogpcatalog.fields import facets, index
+from ckanext.ogpcatalog.logic.action import registered_actions
 from ckanext.ogpcatalog.metrics import facts as metrics_facts
 from ckanext.ogpcatalog.ocds import hooks as ocds_hooks
 
@@ -36,7 +37,7 @@ def template_helpers() -> dict[str, Any]:
     return found
 
 
-@tk.blanket.actions
+@tk.blanket.actions(registered_actions)
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
 @tk.blanket.cli
