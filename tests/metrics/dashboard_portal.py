@@ -10,11 +10,10 @@ import datetime
 
 import pytest
 
-import ckan.plugins as p
 import ckan.tests.factories as factories
 from ckan.tests.helpers import call_action
 
-from tests.conftest import PLUGINS_WITH_MIGRATIONS
+from tests.conftest import module_portal
 
 TODAY = datetime.date.today()
 OLD = "2020-01-15"  # a monthly dataset last changed then is long overdue
@@ -77,15 +76,7 @@ def portal(reset_db, migrate_db_for):
     """The portal, built once for the module (the tests only read it), with the plugins of
     test.ini loaded for the whole module (CKAN's function-scoped ``with_plugins`` and ``app``
     would load them and build the app again for every test: seconds each)."""
-    reset_db()
-    p.load_all()
-    try:
-        for plugin in PLUGINS_WITH_MIGRATIONS:
-            if p.plugin_loaded(plugin):
-                migrate_db_for(plugin)
-        yield build()
-    finally:
-        p.unload_all()
+    yield from module_portal(reset_db, migrate_db_for, build)
 
 
 @pytest.fixture(scope="module")

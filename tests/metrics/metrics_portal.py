@@ -30,11 +30,10 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins as p
 import ckan.tests.factories as factories
 from ckan.tests.helpers import call_action
 
-from tests.conftest import PLUGINS_WITH_MIGRATIONS
+from tests.conftest import module_portal
 
 PLAN = "plan-2024-2026"
 
@@ -172,12 +171,4 @@ def _harvest(context: dict, org: dict, package: dict) -> dict:
 def portal(reset_db, migrate_db_for):
     """The portal, built once for the module; the plugins stay loaded for the module's tests
     (which only read it), sparing a plugin reload per test."""
-    reset_db()
-    p.load_all()
-    try:
-        for plugin in PLUGINS_WITH_MIGRATIONS:
-            if p.plugin_loaded(plugin):
-                migrate_db_for(plugin)
-        yield build()
-    finally:
-        p.unload_all()
+    yield from module_portal(reset_db, migrate_db_for, build)

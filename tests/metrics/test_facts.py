@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
-import ckan.plugins as p
 import ckan.tests.factories as factories
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests.helpers import call_action
@@ -19,7 +18,7 @@ from ckan.tests.helpers import call_action
 from ckanext.ogpcatalog.metrics import facts, indicators
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.filters import Filters, Paging
-from tests.conftest import PLUGINS_WITH_MIGRATIONS
+from tests.conftest import module_portal
 from tests.metrics.metrics_portal import build
 
 VOLATILE = ("refreshed",)  # when a row was written, not what it says
@@ -194,7 +193,7 @@ def test_writes_through_ckan_are_visible_at_once_between_full_checks(site, clock
     other_org = call_action("organization_create", context=dict(site["context"]), name="otra",
                             title_translated={"es": "Otra"}, institution_type="ministry")
 
-    added = site["create"]("nuevo")
+    site["create"]("nuevo")
     assert summary(site["sysadmin"])["datasets"]["total"] == 2
     call_action("package_patch", user, id=kept["id"], theme=["ECON"])
     assert summary(site["sysadmin"])["publishing_by_theme"] == {"ECON": 1}
@@ -422,15 +421,7 @@ def test_facts_rebuild_command_shows_counts(site, cli):
 
 @pytest.fixture(scope="module")
 def portal_db(reset_db, migrate_db_for):
-    reset_db()
-    p.load_all()
-    try:
-        for plugin in PLUGINS_WITH_MIGRATIONS:
-            if p.plugin_loaded(plugin):
-                migrate_db_for(plugin)
-        yield build()
-    finally:
-        p.unload_all()
+    yield from module_portal(reset_db, migrate_db_for, build)
 
 
 def _answers(at: datetime.datetime, institution_id: str) -> dict:
