@@ -7,6 +7,7 @@ __all__ = ["ogpcatalog"]
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
 from ckanext.ogpcatalog.language_context import cli_language_option
 from ckanext.ogpcatalog.commitments.cli import commitments as commitments_commands
 from ckanext.ogpcatalog.demo import loader as demo_loader
@@ -14,10 +15,11 @@ from ckanext.ogpcatalog.metrics.cli import metrics as metrics_commands
 from ckanext.ogpcatalog.ocds.cli import ocds as ocds_commands
 
 
-@click.group(short_help="ckanext-ogpcatalog commands")
+@click.group(cls=TranslatedGroup, short_help=N_("ckanext-ogpcatalog commands"),
+             help=N_("Commands of the ckanext-ogpcatalog extension."))
 @cli_language_option
 def ogpcatalog():
-    """Commands of the ckanext-ogpcatalog extension."""
+    pass
 
 
 ogpcatalog.add_command(commitments_commands)
@@ -25,18 +27,17 @@ ogpcatalog.add_command(metrics_commands)
 ogpcatalog.add_command(ocds_commands)
 
 
-@ogpcatalog.group(short_help="Demo content of a national portal")
+@ogpcatalog.group(short_help=N_("Demo content of a national portal"),
+                  help=N_("Demo content: institutions, themes and datasets of a national portal."))
 def demo():
-    """Demo content: institutions, themes and datasets of a national portal."""
+    pass
 
 
-@demo.command("load")
+@demo.command("load", help=N_(
+    "Create the demo content that is missing.\n\nObjects are matched by name and existing "
+    "ones are kept as they are, so running the command again is fast, creates no duplicates "
+    "and never overwrites changes."))
 def demo_load():
-    """Create the demo content that is missing.
-
-    Objects are matched by name and existing ones are kept as they are, so running the
-    command again is fast, creates no duplicates and never overwrites changes.
-    """
     try:
         objects = demo_loader.read_content()
         with click.progressbar(
@@ -57,25 +58,21 @@ def demo_load():
             kind=kinds.get(kind, kind), created=count["created"], kept=count["kept"]))
 
 
-@ogpcatalog.command("harvest-consumer")
+@ogpcatalog.command("harvest-consumer", help=N_(
+    "Run a harvest queue consumer that keeps waiting on an idle queue.\n\nThe same consumer "
+    "as `ckan harvester gather-consumer` / `fetch-consumer`, whose Redis connection would "
+    "otherwise time out after 5 idle seconds (redis-py 8)."))
 @click.argument("queue", type=click.Choice(["gather", "fetch"]))
 def harvest_consumer(queue: str):
-    """Run a harvest queue consumer that keeps waiting on an idle queue.
-
-    The same consumer as `ckan harvester gather-consumer` / `fetch-consumer`, whose Redis
-    connection would otherwise time out after 5 idle seconds (redis-py 8).
-    """
     from ckanext.ogpcatalog.harvest_queue import run_consumer
     run_consumer(queue)
 
 
-@ogpcatalog.command("solr-fields")
+@ogpcatalog.command("solr-fields", help=N_(
+    "Declare the schema fields that hold several values in the Solr core (solr_url).\n\n"
+    "Needed once per Solr core, and again after a schema adds such a field; safe to re-run. "
+    "Nothing to do on the PostgreSQL search backend (the ogpcatalog_search plugin)."))
 def solr_fields():
-    """Declare the schema fields that hold several values in the Solr core (solr_url).
-
-    Needed once per Solr core, and again after a schema adds such a field; safe to re-run.
-    Nothing to do on the PostgreSQL search backend (the ogpcatalog_search plugin).
-    """
     from ckan.plugins import plugin_loaded
 
     from ckanext.ogpcatalog.fields.index import multivalued_index_fields

@@ -22,12 +22,18 @@ from flask import Flask, has_request_context
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["LANG_ENVVAR", "cli_language_option", "default_language_request",
+__all__ = ["LANG_ENVVAR", "N_", "cli_language_option", "default_language_request",
            "language_request", "offered_languages"]
 
 LANG_ENVVAR = "OGPCATALOG_CLI_LANG"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for extraction; it is translated where it is shown (the help of the
+    CLI, see cli_translation.py)."""
+    return text
 
 
 def offered_languages() -> list[str]:
@@ -74,6 +80,6 @@ def cli_language_option(group: F) -> F:
     return click.option(
         "--lang", metavar="LANG", envvar=LANG_ENVVAR, expose_value=False,
         callback=_push_language,
-        help=f"Language of the output (default: the portal's ckan.locale_default; "
-             f"environment: {LANG_ENVVAR}).",
+        help=N_("Language of the output (default: the portal's ckan.locale_default; "
+                "environment: OGPCATALOG_CLI_LANG)."),
     )(group)

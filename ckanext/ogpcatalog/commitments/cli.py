@@ -11,6 +11,7 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
 from ckanext.ogpcatalog.commitments import sheet
 
 PROGRESS = "ogpcatalog_progress"  # logic.action.commitments.PROGRESS
@@ -21,28 +22,28 @@ def _site_context() -> dict[str, Any]:
     return {"user": site_user["name"]}
 
 
-@click.group(short_help="Import and export OGP commitments")
+@click.group(cls=TranslatedGroup, short_help=N_("Import and export OGP commitments"),
+             help=N_("OGP commitments in the shape of OGP's public commitments sheet."))
 def commitments():
-    """OGP commitments in the shape of OGP's public commitments sheet."""
+    pass
 
 
-@commitments.command("import")
+@commitments.command("import", help=N_(
+    "Create or update commitments from FILE, a CSV with the columns of OGP's sheet.\n\nRows "
+    "are matched by their OGP identifier; running it again on the same file changes nothing. "
+    "Interrupting it (Ctrl+C) keeps the rows done so far, each one whole."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--action-plan", help="File every row into this action plan (its name).")
-@click.option("--owner-org", help="Publishing institution of commitments whose lead institution "
-                                  "is not on the portal.")
-@click.option("--language", type=click.Choice(["es", "en"]), help="Language of the sheet's texts.")
+@click.option("--dry-run", is_flag=True, help=N_("Report what would change; write nothing."))
+@click.option("--action-plan", help=N_("File every row into this action plan (its name)."))
+@click.option("--owner-org", help=N_("Publishing institution of commitments whose lead "
+                                     "institution is not on the portal."))
+@click.option("--language", type=click.Choice(["es", "en"]),
+              help=N_("Language of the sheet's texts."))
 @click.option("--columns", "columns_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="YAML file mapping other header names to the sheet's columns.")
-@click.option("--verbose", "-v", is_flag=True, help="List every row, not only the errors.")
+              help=N_("YAML file mapping other header names to the sheet's columns."))
+@click.option("--verbose", "-v", is_flag=True, help=N_("List every row, not only the errors."))
 def import_(file: Path, dry_run: bool, action_plan: str | None, owner_org: str | None,
             language: str | None, columns_file: Path | None, verbose: bool):
-    """Create or update commitments from FILE, a CSV with the columns of OGP's sheet.
-
-    Rows are matched by their OGP identifier; running it again on the same file changes
-    nothing. Interrupting it (Ctrl+C) keeps the rows done so far, each one whole.
-    """
     content = file.read_bytes()
     try:
         columns = yaml.safe_load(columns_file.read_text(encoding="utf-8")) if columns_file else None
@@ -96,15 +97,15 @@ def _print_report(result: dict[str, Any], verbose: bool) -> None:
                .format(**result["counts"]))
 
 
-@commitments.command("export")
+@commitments.command("export", help=N_(
+    "Export the public commitments in the shape of OGP's sheet (CSV or JSON)."))
 @click.option("--format", "export_format", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
-@click.option("--action-plan", help="Only the commitments of this action plan (its name).")
-@click.option("--language", type=click.Choice(["es", "en"]), help="Language of the texts.")
+              show_default=True, help=N_("Format of the export."))
+@click.option("--action-plan", help=N_("Only the commitments of this action plan (its name)."))
+@click.option("--language", type=click.Choice(["es", "en"]), help=N_("Language of the texts."))
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of standard output.")
+              help=N_("Write to this file instead of standard output."))
 def export(export_format: str, action_plan: str | None, language: str | None, output: Path | None):
-    """Export the public commitments in the shape of OGP's sheet (CSV or JSON)."""
     try:
         result = tk.get_action("ogpcatalog_commitments_export")(_site_context(), {
             "format": export_format, "action_plan": action_plan, "language": language})

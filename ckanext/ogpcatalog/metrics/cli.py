@@ -11,6 +11,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
+
 
 def _context() -> dict:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
@@ -26,15 +28,17 @@ def _fail(error: Exception) -> None:
     raise click.Abort()
 
 
-@click.group(short_help="Publisher metrics: snapshots, history, obligations, link check")
+@click.group(cls=TranslatedGroup,
+             short_help=N_("Publisher metrics: snapshots, history, obligations, link check"),
+             help=N_("Publisher metrics: snapshots, history, obligations and the link check."))
 def metrics():
-    """Publisher metrics: snapshots, history, obligations and the link check."""
+    pass
 
 
-@metrics.command("snapshot")
-@click.option("--date", "day", default=None, help="Day to store (YYYY-MM-DD), default today")
+@metrics.command("snapshot", help=N_(
+    "Measure every indicator and store it as the day's snapshot (replaces that day)."))
+@click.option("--date", "day", default=None, help=N_("Day to store (YYYY-MM-DD), default today"))
 def snapshot(day: str | None):
-    """Measure every indicator and store it as the day's snapshot (replaces that day)."""
     try:
         result = tk.get_action("ogpcatalog_metrics_snapshot_create")(
             _context(), {"date": day} if day else {})
@@ -43,13 +47,11 @@ def snapshot(day: str | None):
     click.echo(tk._("Snapshot of {date}: {rows} values stored").format(**result))
 
 
-@metrics.command("backfill")
+@metrics.command("backfill", help=N_(
+    "Rebuild past monthly points from the datasets' creation dates.\n\nOne transaction per "
+    "month: interrupting keeps whole months only; running it again rewrites the same points; "
+    "days that have a real snapshot are kept."))
 def backfill():
-    """Rebuild past monthly points from the datasets' creation dates.
-
-    One transaction per month: interrupting keeps whole months only; running it again
-    rewrites the same points; days that have a real snapshot are kept.
-    """
     from ckanext.ogpcatalog.metrics import snapshots
 
     days = snapshots.month_ends()
@@ -69,16 +71,14 @@ def backfill():
                     "snapshot)").format(**counts))
 
 
-@metrics.command("facts-rebuild")
+@metrics.command("facts-rebuild", help=N_(
+    "Recompute the dataset facts the indicators aggregate, for every dataset.\n\nThe "
+    "indicators keep them up to date by themselves (changed datasets only); run this after a "
+    "bulk load that bypassed CKAN or to check the table. One transaction per batch: "
+    "interrupting keeps whole batches, and the next read or run completes the rest."))
 @click.option("--batch-size", default=2000, show_default=True, type=click.IntRange(1),
-              help="Datasets per transaction")
+              help=N_("Datasets per transaction"))
 def facts_rebuild(batch_size: int):
-    """Recompute the dataset facts the indicators aggregate, for every dataset.
-
-    The indicators keep them up to date by themselves (changed datasets only); run this after
-    a bulk load that bypassed CKAN or to check the table. One transaction per batch:
-    interrupting keeps whole batches, and the next read or run completes the rest.
-    """
     from ckanext.ogpcatalog.metrics import facts
 
     ids = facts.active_dataset_ids()
@@ -94,16 +94,17 @@ def facts_rebuild(batch_size: int):
                     "datasets removed").format(**counts))
 
 
-@metrics.group("obligations")
+@metrics.group("obligations", help=N_("The obligations registry."))
 def obligations_group():
-    """The obligations registry."""
+    pass
 
 
-@obligations_group.command("load")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--replace", is_flag=True, help="Also delete the obligations the file omits")
+@obligations_group.command("load", help=N_(
+    "Create or update the obligations of a YAML or CSV FILE (all or nothing)."))
+@click.argument("path", metavar="FILE",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--replace", is_flag=True, help=N_("Also delete the obligations the file omits"))
 def obligations_load(path: Path, replace: bool):
-    """Create or update the obligations of a YAML or CSV FILE (all or nothing)."""
     fmt = "csv" if path.suffix.lower() == ".csv" else "yaml"
     try:
         result = tk.get_action("ogpcatalog_obligations_import")(
@@ -115,11 +116,11 @@ def obligations_load(path: Path, replace: bool):
                .format(**result))
 
 
-@metrics.command("link-check")
-@click.option("--institution", default=None, help="Only this institution (name or id)")
-@click.option("--sync", is_flag=True, help="Check here, with a progress bar, not in a worker")
+@metrics.command("link-check", help=N_(
+    "Check that resource URLs are reachable (a background job unless --sync)."))
+@click.option("--institution", default=None, help=N_("Only this institution (name or id)"))
+@click.option("--sync", is_flag=True, help=N_("Check here, with a progress bar, not in a worker"))
 def link_check(institution: str | None, sync: bool):
-    """Check that resource URLs are reachable (a background job unless --sync)."""
     if not sync:
         try:
             result = tk.get_action("ogpcatalog_link_check_start")(
@@ -141,11 +142,11 @@ def link_check(institution: str | None, sync: bool):
     click.echo(tk._("{checked} URLs checked: {ok} reachable, {failed} not").format(**counts))
 
 
-@metrics.command("scheduler")
-@click.option("--once", is_flag=True, help="Check once and exit")
+@metrics.command("scheduler", help=N_(
+    "Take the day's snapshot when the day has none; check again every "
+    "ckanext.ogpcatalog.metrics.snapshot_check_interval seconds. Stops on SIGTERM / Ctrl-C."))
+@click.option("--once", is_flag=True, help=N_("Check once and exit"))
 def scheduler(once: bool):
-    """Take the day's snapshot when the day has none; check again every
-    ckanext.ogpcatalog.metrics.snapshot_check_interval seconds. Stops on SIGTERM / Ctrl-C."""
     from ckanext.ogpcatalog.metrics import snapshots
 
     stopping = {"now": False}

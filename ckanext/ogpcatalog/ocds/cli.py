@@ -5,27 +5,29 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
 from ckanext.ogpcatalog.ocds import jobs
 
 
-@click.group(short_help="OCDS validation of procurement resources")
+@click.group(cls=TranslatedGroup, short_help=N_("OCDS validation of procurement resources"),
+             help=N_("OCDS validation of the resources of procurement datasets."))
 def ocds():
-    """OCDS validation of the resources of procurement datasets."""
+    pass
 
 
-@ocds.command("retry")
-@click.option("--limit", default=100, show_default=True, help="At most this many resources.")
+@ocds.command("retry", help=N_(
+    "Queue the due new attempts of remote OCDS files whose server was down (run from cron)."))
+@click.option("--limit", default=100, show_default=True, help=N_("At most this many resources."))
 def retry(limit: int):
-    """Queue the due new attempts of remote OCDS files whose server was down (run from cron)."""
     count = jobs.enqueue_due_retries(limit)
     click.echo(tk._("{count} validations queued").format(count=count))
 
 
-@ocds.command("validate")
+@ocds.command("validate", help=N_(
+    "Queue the validation of every OCDS resource of the given procurement datasets (names or "
+    "ids), or of every procurement dataset."))
 @click.argument("datasets", nargs=-1)
 def validate(datasets: tuple[str, ...]):
-    """Queue the validation of every OCDS resource of the given procurement datasets (names or
-    ids), or of every procurement dataset."""
     context = {"ignore_auth": True}
     names = list(datasets)
     if not names:

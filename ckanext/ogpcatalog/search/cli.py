@@ -5,23 +5,26 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
 from ckanext.ogpcatalog.language_context import cli_language_option
 
 __all__ = ["search_group"]
 
 
-@click.group(name="ogpcatalog-search", short_help="PostgreSQL search index")
+@click.group(name="ogpcatalog-search", cls=TranslatedGroup,
+             short_help=N_("PostgreSQL search index"),
+             help=N_("The PostgreSQL search index of ckanext-ogpcatalog."))
 @cli_language_option
 def search_group():
-    """The PostgreSQL search index of ckanext-ogpcatalog."""
+    pass
 
 
-@search_group.command("init")
-@click.option("--rebuild-if-needed", is_flag=True,
-              help="Re-index every dataset if the index is new or outdated while the portal holds datasets.")
+@search_group.command("init", help=N_(
+    "Create (or upgrade) the search index tables, functions and text configurations."))
+@click.option("--rebuild-if-needed", is_flag=True, help=N_(
+    "Re-index every dataset if the index is new or outdated while the portal holds datasets."))
 @click.pass_context
 def init_schema(ctx: click.Context, rebuild_if_needed: bool):
-    """Create (or upgrade) the search index tables, functions and text configurations."""
     from .connection import ensure_schema, rebuild_required
     created = ensure_schema()
     click.echo(tk._("Created: {}").format(", ".join(created)) if created else tk._("Nothing to create."))
@@ -33,15 +36,13 @@ def init_schema(ctx: click.Context, rebuild_if_needed: bool):
     click.secho(tk._("Search index ready."), fg="green")
 
 
-@search_group.command("rebuild")
-@click.option("--workers", default=2, show_default=True, help="Worker processes.")
-@click.option("--batch", default=200, show_default=True, help="Datasets per committed batch.")
+@search_group.command("rebuild", help=N_(
+    "Re-index every dataset in place, in parallel, with a progress bar.\n\nSafe to interrupt "
+    "(Ctrl-C): every dataset keeps either its new index row or its previous one, and the "
+    "catalogue never appears empty."))
+@click.option("--workers", default=2, show_default=True, help=N_("Worker processes."))
+@click.option("--batch", default=200, show_default=True, help=N_("Datasets per committed batch."))
 def rebuild(workers: int, batch: int):
-    """Re-index every dataset in place, in parallel, with a progress bar.
-
-    Safe to interrupt (Ctrl-C): every dataset keeps either its new index row or its
-    previous one, and the catalogue never appears empty.
-    """
     from .rebuild import rebuild_index
 
     app = click.get_current_context().meta["flask_app"]
