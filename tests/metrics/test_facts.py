@@ -15,7 +15,7 @@ import ckan.tests.factories as factories
 from ckan.cli.cli import ckan as ckan_command
 from ckan.tests.helpers import call_action
 
-from ckanext.ogpcatalog.metrics import facts, indicators
+from ckanext.ogpcatalog.metrics import facts, indicators, linkcheck
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.filters import Filters, Paging
 from tests.conftest import module_portal
@@ -38,6 +38,14 @@ def live_rows() -> dict[str, dict]:
     result = {r["package_id"]: {k: v for k, v in r.items() if k not in VOLATILE} for r in rows}
     model.Session.commit()
     return result
+
+
+def fulfilment() -> dict[tuple[str, str], list[str]]:
+    """(institution, obligation) -> names of its fulfilling datasets, as the table keeps them."""
+    rows = model.Session.execute(sa.text(
+        "SELECT owner_org, code, datasets FROM ogpcatalog_obligation_fulfilment")).all()
+    model.Session.commit()
+    return {(r.owner_org, r.code): r.datasets for r in rows}
 
 
 def fact(package_id: str) -> dict | None:
@@ -262,20 +270,37 @@ def test_institution_changes_count_without_recomputing_facts(site):
     assert fact(dataset["id"]) == before
 
 
-def test_link_check_results_count_without_recomputing_facts(site):
+def _link_result(resource_id: str, ok: bool) -> dict:
+    return {"resource_id": resource_id, "field": "url", "url": "https://datos.example.gob/c.csv",
+            "ok": ok, "status_code": 200 if ok else 404, "error": None, "checked_at": q.now()}
+
+
+def _marked() -> set[str]:
+    return {row[0] for row in model.Session.execute(
+        sa.text("SELECT package_id FROM ogpcatalog_dataset_facts_stale"))}
+
+
+def test_link_check_results_reach_the_facts_when_the_checker_stores_them(site):
     dataset = site["create"]("censo", resources=[{"url": "https://datos.example.gob/c.csv",
                                                   "format": "CSV"}])
+    resource_id = dataset["resources"][0]["id"]
     assert quality(site["sysadmin"], "censo")["dimensions"]["accessibility"] == 0
-    before = fact(dataset["id"])
 
-    model.Session.execute(sa.text(
-        "INSERT INTO ogpcatalog_link_check (resource_id, field, url, ok, status_code, checked_at)"
-        " VALUES (:id, 'url', 'https://datos.example.gob/c.csv', true, 200, now())"),
-        {"id": dataset["resources"][0]["id"]})
-    model.Session.commit()
+    linkcheck._store([_link_result(resource_id, True)])  # what the job does with a batch
 
+    assert _marked() == {dataset["id"]}
     assert quality(site["sysadmin"], "censo")["dimensions"]["accessibility"] == 50
-    assert fact(dataset["id"]) == before
+    assert fact(dataset["id"])["accessibility"] == 50
+    assert fact(dataset["id"])["score"] == sum(
+        fact(dataset["id"])[d] for d in q.DIMENSIONS)
+    assert _marked() == set()
+
+    linkcheck._store([_link_result(resource_id, True)])  # the same result again: nothing to redo
+    assert _marked() == set()
+
+    linkcheck._store([_link_result(resource_id, False)])
+    assert quality(site["sysadmin"], "censo")["dimensions"]["accessibility"] == 0
+    assert fact(dataset["id"]) == live_rows()[dataset["id"]]
 
 
 def test_freshness_is_judged_against_now_at_read_time(site):
@@ -354,12 +379,18 @@ def test_obligation_changes_recompute_the_matches(site):
     assert (obligations["applicable"], obligations["met"], obligations["missing"]) == (1, 1, 0)
     assert fact(dataset["id"])["obligations"] == ["presupuesto"]
     assert fact(other["id"])["obligations"] == ["presupuesto"]
+    assert fulfilment() == {(site["org"]["id"], "presupuesto"): ["marcado", "presupuesto-2025"]}
 
     call_action("ogpcatalog_obligation_update", dict(site["context"]), code="presupuesto",
                 match={"tags": ["presupuestos"]})
     summary(site["sysadmin"])
     assert fact(dataset["id"])["obligations"] == []
     assert fact(other["id"])["obligations"] == ["presupuesto"]
+    assert fulfilment() == {(site["org"]["id"], "presupuesto"): ["marcado"]}
+
+    call_action("package_patch", {"user": site["sysadmin"]["name"]}, id="marcado", private=True)
+    summary(site["sysadmin"])
+    assert fulfilment() == {}  # private datasets fulfil nothing
 
 
 def test_harvest_sources_have_no_facts(site):
@@ -385,6 +416,7 @@ def test_rebuild_gives_the_rows_the_incremental_refresh_gave(site):
 
     assert counts == {"updated": 4, "removed": 0}
     assert fact_rows() == incremental == live_rows()
+    assert fulfilment() == {}  # no obligations
 
 
 def test_an_interrupted_rebuild_keeps_whole_batches(site):

@@ -24,10 +24,19 @@ call costs seconds at 50,000 datasets, so they are stored, and refreshed in SQL:
 * **fully** by ``ckan ogpcatalog metrics facts-rebuild`` (:func:`rebuild`), one transaction per
   batch of datasets, so an interruption leaves whole, valid rows only.
 
-What changes without the dataset changing is never stored: institution attributes, link-check
-results and "now" (freshness) are joined or compared when the indicators aggregate. The rules
-(frequency periods, formats, licenses, access-right codes, the obligations' match rules) are
-versioned: each row keeps a digest of them and a change of rules makes every row stale.
+The link-check results of a dataset's resources change without the dataset changing: the link
+check marks the datasets whose resources changed reachability (:func:`mark_stale_resources`,
+in the transaction that stores the results). Institution attributes and "now" (freshness) are
+never stored: they are joined or compared when the indicators aggregate. The rules (frequency
+periods, formats, licenses, access-right codes, the obligations' match rules, the version of
+the facts' SQL) are versioned: each row keeps a digest of them and a change of rules makes
+every row stale.
+
+Beside the rows, ``ogpcatalog_obligation_fulfilment`` keeps, per institution and obligation,
+the last change and the names of the public datasets that fulfil it (an aggregate of the
+rows' ``obligations``): rewritten by every refresh or rebuild that changed a row, in its
+transaction, so the three actions that judge obligations read a few thousand rows instead of
+aggregating every dataset.
 
 Writes that bypass CKAN are seen by the full comparison when they change ``metadata_modified``
 (within ``facts_check_seconds``); otherwise run the rebuild.
@@ -54,7 +63,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.ogpcatalog.metrics import sql as q
-from ckanext.ogpcatalog.metrics.model import FACTS_TABLE, STALE_TABLE
+from ckanext.ogpcatalog.metrics.model import FACTS_TABLE, FULFILMENT_TABLE, STALE_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +106,20 @@ CONSUME_IDS = f"DELETE FROM {STALE_TABLE} WHERE package_id = ANY(:ids) RETURNING
 
 MARK = (f"INSERT INTO {STALE_TABLE} (package_id, marked) "
         "VALUES (:id, now() AT TIME ZONE 'UTC') ON CONFLICT (package_id) DO NOTHING")
+MARK_RESOURCES = f"""
+INSERT INTO {STALE_TABLE} (package_id, marked)
+SELECT DISTINCT package_id, now() AT TIME ZONE 'UTC' FROM resource
+WHERE id = ANY(CAST(:ids AS text[])) AND package_id IS NOT NULL
+ON CONFLICT (package_id) DO NOTHING"""
+
+# The fulfilment of the obligations, from the rows (see the module's docstring).
+REWRITE_FULFILMENT = f"""
+DELETE FROM {FULFILMENT_TABLE};
+INSERT INTO {FULFILMENT_TABLE} (owner_org, code, last_change, datasets)
+SELECT owner_org, code, max(last_change), array_agg(name ORDER BY name)
+FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name
+      FROM {FACTS_TABLE} WHERE NOT private AND owner_org IS NOT NULL) d
+GROUP BY owner_org, code"""
 
 CHECK_SECONDS = "ckanext.ogpcatalog.metrics.facts_check_seconds"
 
@@ -141,6 +164,13 @@ def mark_stale(package_id: str | None) -> None:
         if not isinstance(error.orig, psycopg2.errors.UndefinedTable):
             raise
         log.warning("%s is missing: run `ckan db upgrade -p ogpcatalog`", STALE_TABLE)
+
+
+def mark_stale_resources(resource_ids: set[str] | list[str]) -> None:
+    """Mark the facts of the datasets of these resources stale, in the session's transaction
+    (the link check, when their results change)."""
+    if resource_ids:
+        model.Session.execute(sa.text(MARK_RESOURCES), {"ids": sorted(resource_ids)})
 
 
 def listen() -> None:
@@ -206,6 +236,8 @@ def refresh(params: dict[str, Any] | None = None) -> dict[str, int]:
                 counts["updated"] = connection.execute(
                     sa.text(upsert_sql(BATCH_SCOPE, NOTHING_TO_CONSUME)),
                     {**params, "ids": ids}).rowcount
+            if counts["updated"] or counts["removed"]:
+                connection.execute(sa.text(REWRITE_FULFILMENT))
         log.debug("Dataset facts: %s updated, %s removed", counts["updated"], counts["removed"])
     if full:
         _last_full_check[str(engine.url)] = (started, params["rules"])
@@ -239,6 +271,8 @@ def rebuild(batch_size: int = 2000, progress: Callable[[int], None] | None = Non
         if progress:
             progress(len(batch))
     with engine.begin() as connection:
+        connection.execute(sa.text(SETTINGS))
         connection.execute(sa.text(LOCK))
         counts["removed"] = connection.execute(sa.text(DELETE_GONE)).rowcount
+        connection.execute(sa.text(REWRITE_FULFILMENT))
     return counts

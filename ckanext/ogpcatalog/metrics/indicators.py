@@ -41,8 +41,7 @@ def summary(filters: Filters, at: datetime.datetime | None = None) -> dict[str, 
     type_publishing = ", ".join(
         f"'{t}', (SELECT count(*) FROM pub WHERE type = '{t}')" for t in DATASET_TYPES)
     rating_counts = ", ".join(
-        f"'{r}', count(*) FILTER (WHERE NOT private AND {q.rating_sql()} = '{r}')"
-        for r in q.RATINGS)
+        f"'{r}', count(*) FILTER (WHERE NOT private AND {q.rating_range(r)})" for r in q.RATINGS)
     dims = ", ".join(
         f"'{d}', round(avg({d}) FILTER (WHERE NOT private)::numeric, 1)" for d in q.DIMENSIONS)
     statement = f"""
@@ -252,7 +251,7 @@ SELECT
      FROM df WHERE NOT private AND score < 221 ORDER BY score, name LIMIT 50) lq)
    AS low_quality_datasets,
   (SELECT jsonb_build_object({", ".join(
-        f"'{r}', count(*) FILTER (WHERE {q.rating_sql()} = '{r}')" for r in q.RATINGS)})
+        f"'{r}', count(*) FILTER (WHERE {q.rating_range(r)})" for r in q.RATINGS)})
    FROM df WHERE NOT private) AS quality_distribution"""
     row = q.execute(statement, params).mappings().one()
     return {

@@ -2,7 +2,9 @@
 
 A CKAN background job (``tk.enqueue_job``) started by ``ogpcatalog_link_check_start``; results
 go to ``ogpcatalog_link_check`` (one row per resource and URL field) and feed the quality
-score's accessibility points. Addresses in private, loopback or link-local networks are not
+score's accessibility points, kept in the dataset facts: a batch whose results change a
+resource's reachability marks its dataset's facts stale in the same transaction, and the job
+brings the facts up to date when it ends (so the next page read has nothing to recompute). Addresses in private, loopback or link-local networks are not
 fetched (they would let an editor probe the portal's internal network) unless listed in
 ``ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses``.
 """
@@ -21,6 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.metrics import facts
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.model import link_check_table
 
@@ -107,11 +110,20 @@ def run_link_check(institution_id: str | None = None,
             progress(1)
     if batch:
         _store(batch)
+    facts.refresh()
     log.info("Link check: %(checked)s URLs, %(ok)s reachable, %(failed)s not", counts)
     return counts
 
 
 def _store(batch: list[dict[str, Any]]) -> None:
+    """Upsert a batch of results; the datasets whose resources changed reachability (or were
+    checked for the first time) get their facts marked stale, in the same transaction."""
+    table = link_check_table
+    before = {(row.resource_id, row.field): row.ok for row in model.Session.execute(
+        sa.select(table.c.resource_id, table.c.field, table.c.ok).where(
+            table.c.resource_id.in_({item["resource_id"] for item in batch})))}
+    changed = {item["resource_id"] for item in batch
+               if before.get((item["resource_id"], item["field"])) != item["ok"]}
     statement = insert(link_check_table).values(batch)
     statement = statement.on_conflict_do_update(
         index_elements=["resource_id", "field"],
@@ -119,6 +131,7 @@ def _store(batch: list[dict[str, Any]]) -> None:
                                                   "checked_at")})
     try:
         model.Session.execute(statement)
+        facts.mark_stale_resources(changed)
         model.Session.commit()
     except Exception:
         model.Session.rollback()

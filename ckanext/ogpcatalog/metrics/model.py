@@ -1,4 +1,5 @@
-"""The metrics tables (alembic revisions a1c3e0f00001 and a1c3e0f00003), declared on CKAN's metadata.
+"""The metrics tables (alembic revisions a1c3e0f00001, a1c3e0f00003 and a1c3e0f00004), declared on
+CKAN's metadata.
 
 Declaring them here lets CKAN treat them as its own: ``model.repo.delete_all()`` (the tests'
 ``reset_db``) empties them along with the datasets they describe.
@@ -15,6 +16,7 @@ SNAPSHOT_TABLE = "ogpcatalog_metrics_snapshot"
 LINK_CHECK_TABLE = "ogpcatalog_link_check"
 FACTS_TABLE = "ogpcatalog_dataset_facts"
 STALE_TABLE = "ogpcatalog_dataset_facts_stale"
+FULFILMENT_TABLE = "ogpcatalog_obligation_fulfilment"
 
 obligation_table = sa.Table(
     OBLIGATION_TABLE,
@@ -93,6 +95,8 @@ facts_table = sa.Table(
     sa.Column("interoperability", sa.Float, nullable=False),
     sa.Column("reusability", sa.Float, nullable=False),
     sa.Column("contextuality", sa.Float, nullable=False),
+    sa.Column("accessibility", sa.Float, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
     extend_existing=True,
 )
 
@@ -102,5 +106,17 @@ stale_table = sa.Table(
     tk.BaseModel.metadata,
     sa.Column("package_id", sa.UnicodeText, primary_key=True),
     sa.Column("marked", sa.DateTime, nullable=False),
+    extend_existing=True,
+)
+
+# Per institution and obligation, the last change and names of the public datasets that
+# fulfil it: derived from the facts, in the transaction that changes them (see :mod:`.facts`).
+fulfilment_table = sa.Table(
+    FULFILMENT_TABLE,
+    tk.BaseModel.metadata,
+    sa.Column("owner_org", sa.UnicodeText, primary_key=True),
+    sa.Column("code", sa.UnicodeText, primary_key=True),
+    sa.Column("last_change", sa.DateTime),
+    sa.Column("datasets", postgresql.ARRAY(sa.UnicodeText), nullable=False),
     extend_existing=True,
 )

@@ -23,6 +23,7 @@ import ckan.model as model
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.metrics.filters import Filters
+from ckanext.ogpcatalog.metrics.model import FULFILMENT_TABLE
 
 DIRECTORY = Path(__file__).resolve().parent
 
@@ -116,9 +117,15 @@ def obligation_rules() -> str:
     return json.dumps([[row.code, row.match] for row in rows], sort_keys=True)
 
 
+# The version of :func:`facts_select`: a change of what it computes makes every row stale.
+FACTS_VERSION = 2
+
+
 def rules_version(params: dict[str, Any]) -> str:
-    """A short digest of :func:`rule_params`' values (stored with every fact)."""
+    """A short digest of :func:`rule_params`' values and :data:`FACTS_VERSION` (stored with
+    every fact)."""
     rules = {key: params[key] for key in sorted(rule_params_keys())}
+    rules["facts_version"] = FACTS_VERSION
     return hashlib.sha256(json.dumps(rules, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
@@ -179,7 +186,8 @@ FACT_COLUMNS = (
     "package_id", "metadata_modified", "rules", "refreshed", "name", "title", "title_translated",
     "type", "owner_org", "private", "themes", "tags", "obligations", "frequency", "last_change", "has_period",
     "due", "with_evidence", "harvested", "resources", "with_download", "open_fmt", "mr_fmt",
-    "formats", "findability", "interoperability", "reusability", "contextuality")
+    "formats", "findability", "interoperability", "reusability", "contextuality",
+    "accessibility", "score")
 
 
 def facts_select(scope: str) -> str:
@@ -187,12 +195,14 @@ def facts_select(scope: str) -> str:
     SELECT of one column ``id``) yields, from CKAN's tables, one row each (columns
     :data:`FACT_COLUMNS`). Needs :func:`base_params`' parameters.
 
-    Only what changes with the dataset itself is here: a write to a dataset, its resources or
-    its tags sets its ``metadata_modified``, stored with the row, so a changed stamp tells
-    that the row is stale. Institution attributes, link-check results and "now" do not change
-    the stamp: the indicators join or compare them at aggregate time (:func:`ctes`). The
-    rules (codelists, formats, licenses, the obligations' match rules) are versioned by
-    ``rules``.
+    What changes with the dataset itself: a write to a dataset, its resources or its tags
+    sets its ``metadata_modified``, stored with the row, so a changed stamp tells that the row
+    is stale. The link-check results of its resources (the accessibility points, hence the
+    score): the link check marks the datasets it wrote results for stale
+    (:func:`.linkcheck.store`). Institution attributes and "now" are never stored: the
+    indicators join or compare them at aggregate time (:func:`ctes`). The rules (codelists,
+    formats, licenses, the obligations' match rules, this statement's version) are versioned
+    by ``rules``.
     """
     harvest = ("EXISTS (SELECT 1 FROM harvest_object ho WHERE ho.package_id = p.id "
                "AND ho.current)" if has_harvest_tables() else "false")
@@ -226,10 +236,15 @@ rs AS (
          count(*) FILTER (WHERE {_nonempty("rx.x->>'rights'")}) AS with_rights,
          count(*) FILTER (WHERE r.size IS NOT NULL) AS with_size,
          array_agg(coalesce(f.code, upper(btrim(coalesce(r.format, ''))))
-                   ORDER BY r.position, r.id) AS formats
+                   ORDER BY r.position, r.id) AS formats,
+         -- link-check results: one per resource and field at most (the table's key)
+         count(*) FILTER (WHERE u.ok) AS access_ok,
+         count(*) FILTER (WHERE d.ok OR (r.url_type = 'upload' AND u.ok)) AS download_ok
   FROM resource r
   CROSS JOIN LATERAL (SELECT CASE WHEN r.extras LIKE '{{%' THEN r.extras::jsonb END AS x) rx
   LEFT JOIN fmt f ON f.alias = upper(btrim(r.format))
+  LEFT JOIN ogpcatalog_link_check u ON u.resource_id = r.id AND u.field = 'url'
+  LEFT JOIN ogpcatalog_link_check d ON d.resource_id = r.id AND d.field = 'download_url'
   WHERE r.state = 'active' AND r.package_id IN (SELECT id FROM scope)
   GROUP BY r.package_id
 ),
@@ -263,7 +278,8 @@ ds AS (
   JOIN scope ON scope.id = p.id
   LEFT JOIN tg ON tg.package_id = p.id
   WHERE p.state = 'active' AND p.type <> 'harvest'
-)
+),
+fx AS (
 SELECT ds.id AS package_id, ds.metadata_modified, CAST(:rules AS text) AS rules,
        CAST(now() AT TIME ZONE 'UTC' AS timestamp) AS refreshed,
        ds.name, ds.title, ds.title_translated, ds.type, ds.owner_org, ds.private,
@@ -298,10 +314,16 @@ SELECT ds.id AS package_id, ds.metadata_modified, CAST(:rules AS text) AS rules,
         + 20 * ds.has_contact::int
         + 10 * (ds.owner_org IS NOT NULL)::int)::float AS reusability,
        (5 * {_share("rs.with_rights")} + 5 * {_share("rs.with_size")}
-        + 5 * ds.has_issued::int + 5 * ds.has_modified::int) AS contextuality
+        + 5 * ds.has_issued::int + 5 * ds.has_modified::int) AS contextuality,
+       (50 * {_share("rs.access_ok")} + 20 * {_share("rs.with_download")}
+        + 30 * {_share("rs.download_ok")}) AS accessibility
 FROM ds
 LEFT JOIN rs ON rs.package_id = ds.id
-LEFT JOIN freq fq ON fq.code = ds.frequency"""
+LEFT JOIN freq fq ON fq.code = ds.frequency
+)
+SELECT fx.*,
+       findability + accessibility + interoperability + reusability + contextuality AS score
+FROM fx"""
 
 
 ALL_DATASETS = "SELECT id FROM package WHERE state = 'active' AND type <> 'harvest'"
@@ -310,20 +332,17 @@ ALL_DATASETS = "SELECT id FROM package WHERE state = 'active' AND type <> 'harve
 def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False,
          obligation_datasets: bool = False, live: bool = False) -> str:
     """The WITH list: ``inst`` (institutions in scope), ``dsa`` (the facts of their active
-    datasets, all types but harvest sources), ``ds`` (filtered by dataset type/theme), ``lc``
-    (per-dataset link-check figures), ``df`` (dataset facts with the accessibility points,
-    score and freshness) and, with ``obligations``, ``obst`` (one row per applicable
+    datasets, all types but harvest sources), ``ds`` (filtered by dataset type/theme), ``df``
+    (with their freshness) and, with ``obligations``, ``obst`` (one row per applicable
     institution x obligation with its status; with ``obligation_datasets``, the names of its
     fulfilling datasets, else ``NULL``).
 
     The facts come from ``ogpcatalog_dataset_facts`` (kept fresh by :mod:`.facts`), or with
     ``live`` are computed from CKAN's tables in the statement (the same SQL: tests compare
-    both). Institution attributes, link checks and "now" are read here, never stored.
+    both). Institution attributes and "now" are read here, never stored.
     """
-    # Narrow scopes read their datasets' link checks by index; the whole portal scans them.
     narrow = bool(filters.institution or filters.institution_type or filters.sector
                   or filters.government_level or filters.dataset_type or filters.theme)
-    resource_scope = " AND r.package_id IN (SELECT id FROM ds)" if narrow else ""
     inst_where = institution_where(filters, params)
     params["scan_all"] = not narrow
     source = f"({facts_select(ALL_DATASETS)})" if live else "ogpcatalog_dataset_facts"
@@ -343,59 +362,59 @@ dsa AS NOT MATERIALIZED (
          f.obligations, cardinality(f.tags) > 0 AS has_tags, f.frequency, f.last_change,
          f.title_translated, f.with_evidence, f.harvested, f.resources, f.with_download,
          f.open_fmt, f.mr_fmt, f.formats, f.has_period, f.due, f.findability,
-         f.interoperability, f.reusability, f.contextuality
+         f.accessibility, f.interoperability, f.reusability, f.contextuality, f.score
   FROM {source} f
   WHERE f.owner_org IN (SELECT id FROM inst)
 ),
 ds AS NOT MATERIALIZED (SELECT * FROM dsa WHERE {dataset_where(filters, params)}),
-lc AS (
-  -- link-check results per dataset (they change without the dataset changing): one result
-  -- per resource and field at most (the table's key), so two outer joins, no pre-aggregate;
-  -- resources without a reachable URL add nothing to the counts and are left out
-  SELECT r.package_id,
-         count(*) FILTER (WHERE u.ok) AS access_ok,
-         count(*) FILTER (WHERE d.ok OR (r.url_type = 'upload' AND u.ok)) AS download_ok
-  FROM resource r
-  LEFT JOIN ogpcatalog_link_check u ON u.resource_id = r.id AND u.field = 'url'
-  LEFT JOIN ogpcatalog_link_check d ON d.resource_id = r.id AND d.field = 'download_url'
-  WHERE r.state = 'active' AND (u.ok OR d.ok){resource_scope}
-  GROUP BY r.package_id
-),
-dq AS (
-  SELECT ds.id, ds.name, ds.title, ds.type, ds.owner_org, ds.private, ds.themes,
-         ds.has_tags, ds.frequency, ds.last_change, ds.title_translated, ds.with_evidence,
-         ds.harvested, ds.resources, ds.open_fmt, ds.mr_fmt, ds.formats, ds.has_period, ds.due,
-         ds.findability,
-         (50 * {_share("lc.access_ok", "ds.resources")}
-          + 20 * {_share("ds.with_download", "ds.resources")}
-          + 30 * {_share("lc.download_ok", "ds.resources")}) AS accessibility,
-         ds.interoperability, ds.reusability, ds.contextuality
-  FROM ds
-  LEFT JOIN lc ON lc.package_id = ds.id
-),
 df AS (
-  SELECT dq.*,
-         findability + accessibility + interoperability + reusability + contextuality AS score,
+  SELECT ds.*,
          CASE WHEN NOT has_period THEN 'none' WHEN due > :now THEN 'up_to_date'
               ELSE 'overdue' END AS fresh
-  FROM dq
+  FROM ds
 )"""
     if obligations:
-        sql += "," + obligation_ctes(obligation_datasets)
+        sql += "," + obligation_ctes(obligation_datasets, live)
     return sql
 
 
+# The lowest score of each rating (data.europa.eu's MQA bands), best first.
+RATING_FLOORS = {"excellent": 351, "good": 221, "sufficient": 121, "bad": None}
+
+
 def rating_sql(score: str = "score") -> str:
-    return (f"CASE WHEN {score} >= 351 THEN 'excellent' WHEN {score} >= 221 THEN 'good' "
-            f"WHEN {score} >= 121 THEN 'sufficient' ELSE 'bad' END")
+    cases = " ".join(f"WHEN {score} >= {floor} THEN '{rating}'"
+                     for rating, floor in RATING_FLOORS.items() if floor is not None)
+    return f"CASE {cases} ELSE 'bad' END"
 
 
-def obligation_ctes(datasets: bool = False) -> str:
+def rating_range(rating: str, score: str = "score") -> str:
+    """SQL: the condition that ``score`` has ``rating`` (two comparisons, no CASE)."""
+    ratings = list(RATING_FLOORS)
+    floor = RATING_FLOORS[rating]
+    above = RATING_FLOORS[ratings[ratings.index(rating) - 1]] if ratings.index(rating) else None
+    conditions = ([f"{score} >= {floor}"] if floor is not None else []) + (
+        [f"{score} < {above}"] if above is not None else [])
+    return " AND ".join(conditions)
+
+
+def obligation_ctes(datasets: bool = False, live: bool = False) -> str:
     """``ob`` (obligations), ``app`` (applicable institution x obligation), ``mt`` (per
     institution and obligation, the last change of its fulfilling public datasets, whatever the
-    dataset filters, and with ``datasets`` their names), ``ful`` (``mt`` of the applicable
+    dataset filters, and with ``datasets`` their names: the fulfilment table kept with the
+    facts, or with ``live`` the same aggregate of ``dsa``), ``ful`` (``mt`` of the applicable
     pairs) and ``obst`` (status)."""
     names = ("array_agg(d.name::text ORDER BY d.name)" if datasets else "NULL::text[]")
+    if live:
+        fulfilment = """
+  SELECT d.owner_org, d.code, max(d.last_change) AS last_change, """ + names + """ AS datasets
+  FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name
+        FROM dsa WHERE NOT private) d
+  GROUP BY d.owner_org, d.code"""
+    else:
+        fulfilment = f"""
+  SELECT owner_org, code, last_change, {"datasets" if datasets else "NULL::text[] AS datasets"}
+  FROM {FULFILMENT_TABLE}"""
     return """
 ob AS (
   SELECT o.code, o.title, o.frequency, o.applies_to, o.match,
@@ -422,11 +441,7 @@ app AS (
 mt AS (
   -- (institution, obligation) for the public datasets that fulfil an obligation, by its
   -- match rule or by the marker tag `obligation-<code>` (matched in the facts)
-  -- (unnest in the select list: a hashed aggregate, not a nested loop per dataset)
-  SELECT d.owner_org, d.code, max(d.last_change) AS last_change, """ + names + """ AS datasets
-  FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name
-        FROM dsa WHERE NOT private) d
-  GROUP BY d.owner_org, d.code
+  -- (unnest in the select list: a hashed aggregate, not a nested loop per dataset)""" + fulfilment + """
 ),
 ful AS (
   SELECT app.inst_id, app.code, mt.last_change, mt.datasets
