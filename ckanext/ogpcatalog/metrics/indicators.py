@@ -46,6 +46,12 @@ def summary(filters: Filters, at: datetime.datetime | None = None) -> dict[str, 
         f"'{d}', round(avg({d}) FILTER (WHERE NOT private)::numeric, 1)" for d in q.DIMENSIONS)
     statement = f"""
 WITH {q.ctes(filters, params, obligations=True)},
+sdf AS (
+  -- the columns the figures below read, kept once for their four passes (df inlined here)
+  SELECT owner_org, type, private, harvested, has_period, with_evidence, resources, open_fmt,
+         mr_fmt, {", ".join(q.DIMENSIONS)}, score, fresh, themes, formats
+  FROM df
+),
 agg AS (
   SELECT count(*) AS total,
          count(*) FILTER (WHERE NOT private) AS public,
@@ -64,22 +70,27 @@ agg AS (
          jsonb_build_object({dims}) AS dimensions,
          count(*) FILTER (WHERE NOT private AND type = 'commitment') AS commitments,
          count(*) FILTER (WHERE NOT private AND with_evidence) AS with_evidence
-  FROM df
+  FROM sdf
 ),
 pub AS (
   -- (institution, dataset type) pairs with public datasets: publishing institutions
-  SELECT owner_org, type FROM df WHERE NOT private GROUP BY owner_org, type
+  SELECT owner_org, type FROM sdf WHERE NOT private GROUP BY owner_org, type
 ),
 pubtheme AS (
-  -- (institution, theme) pairs with public datasets (unnest in the select list: a hashed
-  -- aggregate of a few thousand pairs, not a nested loop per dataset)
+  -- (institution, theme) pairs with public datasets: the distinct (institution, themes)
+  -- first (a few thousand), then unnested (in the select list: a hashed aggregate, not a
+  -- nested loop per dataset)
   SELECT owner_org, theme
-  FROM (SELECT owner_org, unnest(themes) AS theme FROM df WHERE NOT private) t
+  FROM (SELECT owner_org, unnest(themes) AS theme
+        FROM (SELECT DISTINCT owner_org, themes FROM sdf WHERE NOT private) d) t
   GROUP BY owner_org, theme
 ),
 fmtcount AS (
-  SELECT fmt, count(*) AS n
-  FROM (SELECT unnest(formats) AS fmt FROM df WHERE NOT private) x GROUP BY fmt
+  -- resources per format: the datasets' format lists counted first (a few hundred distinct)
+  SELECT fmt, sum(n)::bigint AS n
+  FROM (SELECT unnest(formats) AS fmt, n
+        FROM (SELECT formats, count(*) AS n FROM sdf WHERE NOT private GROUP BY formats) g) x
+  GROUP BY fmt
 )
 SELECT agg.*,
        (SELECT count(DISTINCT owner_org) FROM pub) AS publishing,
@@ -315,20 +326,24 @@ def coverage_matrix(by: str, filters: Filters, paging: Paging,
     if by == "theme":
         columns = [{"code": c.code, "label": dict(c.label)}
                    for c in codelists.get("eu-data-theme").codes]
-        cols = "ds.themes"
+        # a dataset's themes and, as column NULL appended to them, the dataset itself
+        # (unnest in the select list: a hashed aggregate, not a nested loop per dataset)
+        counted = """SELECT owner_org, col, count(*) AS n
+  FROM (SELECT ds.owner_org, unnest(array_append(ds.themes, NULL)) AS col
+        FROM ds WHERE NOT ds.private) u
+  GROUP BY owner_org, col"""
     else:
         columns = [{"code": t, "label": _type_label(t)} for t in DATASET_TYPES]
-        cols = "ARRAY[ds.type]"
+        # one type per dataset: the institution's total is the grouping set without it
+        counted = """SELECT owner_org, type AS col, count(*) AS n
+  FROM ds WHERE NOT ds.private
+  GROUP BY GROUPING SETS ((owner_org, type), (owner_org))"""
     statement = f"""
 WITH {q.ctes(filters, params)},
 counts AS (
   -- one pass over the datasets: per institution, the public datasets of each column and, as
-  -- column NULL (appended to every dataset's columns), all of them (unnest in the select list:
-  -- a hashed aggregate, not a nested loop per dataset)
-  SELECT owner_org, col, count(*) AS n
-  FROM (SELECT ds.owner_org, unnest(array_append({cols}, NULL)) AS col
-        FROM ds WHERE NOT ds.private) u
-  GROUP BY owner_org, col
+  -- column NULL, all of them
+  {counted}
 ),
 cells AS (SELECT owner_org, col, n FROM counts WHERE col IS NOT NULL),
 cols AS (
