@@ -32,11 +32,9 @@ periods, formats, licenses, access-right codes, the obligations' match rules, th
 the facts' SQL) are versioned: each row keeps a digest of them and a change of rules makes
 every row stale.
 
-Beside the rows, ``ogpcatalog_obligation_fulfilment`` keeps, per institution and obligation,
-the last change and the names of the public datasets that fulfil it (an aggregate of the
-rows' ``obligations``): rewritten by every refresh or rebuild that changed a row, in its
-transaction, so the three actions that judge obligations read a few thousand rows instead of
-aggregating every dataset.
+Beside the rows, the per-institution rollups (:mod:`.rollups`) are rewritten by every refresh
+or rebuild that changed a row, in its transaction: for the institutions of the marked
+datasets, or for all after a full comparison or a rebuild.
 
 Writes that bypass CKAN are seen by the full comparison when they change ``metadata_modified``
 (within ``facts_check_seconds``); otherwise run the rebuild.
@@ -63,7 +61,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ckanext.ogpcatalog.metrics import sql as q
-from ckanext.ogpcatalog.metrics.model import FACTS_TABLE, FULFILMENT_TABLE, STALE_TABLE
+from ckanext.ogpcatalog.metrics import rollups
+from ckanext.ogpcatalog.metrics.model import FACTS_TABLE, STALE_TABLE
 
 log = logging.getLogger(__name__)
 
@@ -111,15 +110,6 @@ INSERT INTO {STALE_TABLE} (package_id, marked)
 SELECT DISTINCT package_id, now() AT TIME ZONE 'UTC' FROM resource
 WHERE id = ANY(CAST(:ids AS text[])) AND package_id IS NOT NULL
 ON CONFLICT (package_id) DO NOTHING"""
-
-# The fulfilment of the obligations, from the rows (see the module's docstring).
-REWRITE_FULFILMENT = f"""
-DELETE FROM {FULFILMENT_TABLE};
-INSERT INTO {FULFILMENT_TABLE} (owner_org, code, last_change, datasets)
-SELECT owner_org, code, max(last_change), array_agg(name ORDER BY name)
-FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name
-      FROM {FACTS_TABLE} WHERE NOT private AND owner_org IS NOT NULL) d
-GROUP BY owner_org, code"""
 
 CHECK_SECONDS = "ckanext.ogpcatalog.metrics.facts_check_seconds"
 
@@ -229,15 +219,17 @@ def refresh(params: dict[str, Any] | None = None) -> dict[str, int]:
                 counts["removed"] = connection.execute(sa.text(DELETE_GONE)).rowcount
                 counts["updated"] = connection.execute(
                     sa.text(upsert_sql(INCREMENTAL_SCOPE, CONSUME_ALL)), params).rowcount
+                if counts["updated"] or counts["removed"]:
+                    rollups.rewrite(connection)
             else:  # the marked datasets only, their marks consumed in this transaction
                 ids = [row[0] for row in connection.execute(sa.text(CONSUME_ALL))]
+                institutions = rollups.institutions_of(connection, ids)  # before the change
                 counts["removed"] = connection.execute(sa.text(DELETE_GONE_IDS),
                                                        {"ids": ids}).rowcount
                 counts["updated"] = connection.execute(
                     sa.text(upsert_sql(BATCH_SCOPE, NOTHING_TO_CONSUME)),
                     {**params, "ids": ids}).rowcount
-            if counts["updated"] or counts["removed"]:
-                connection.execute(sa.text(REWRITE_FULFILMENT))
+                rollups.rewrite(connection, institutions | rollups.institutions_of(connection, ids))
         log.debug("Dataset facts: %s updated, %s removed", counts["updated"], counts["removed"])
     if full:
         _last_full_check[str(engine.url)] = (started, params["rules"])
@@ -267,12 +259,16 @@ def rebuild(batch_size: int = 2000, progress: Callable[[int], None] | None = Non
         with engine.begin() as connection:  # one transaction per batch
             connection.execute(sa.text(SETTINGS))
             connection.execute(sa.text(LOCK))
+            institutions = rollups.institutions_of(connection, batch)
             counts["updated"] += connection.execute(statement, {**params, "ids": batch}).rowcount
+            # the batch's institutions' rollups in the batch's transaction: an interruption
+            # leaves them consistent with the rows written
+            rollups.rewrite(connection, institutions | rollups.institutions_of(connection, batch))
         if progress:
             progress(len(batch))
     with engine.begin() as connection:
         connection.execute(sa.text(SETTINGS))
         connection.execute(sa.text(LOCK))
         counts["removed"] = connection.execute(sa.text(DELETE_GONE)).rowcount
-        connection.execute(sa.text(REWRITE_FULFILMENT))
+        rollups.rewrite(connection)
     return counts

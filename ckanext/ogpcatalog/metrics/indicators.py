@@ -6,7 +6,7 @@ from typing import Any
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.fields.bilingual import current_language
-from ckanext.ogpcatalog.metrics import facts
+from ckanext.ogpcatalog.metrics import facts, rollups
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.filters import DATASET_TYPES, Filters, Paging
 
@@ -33,19 +33,16 @@ def _params(at: datetime.datetime | None = None, refresh: bool = True) -> dict[s
     return params
 
 
-def summary(filters: Filters, at: datetime.datetime | None = None) -> dict[str, Any]:
-    """Portal-wide headline figures (``ogpcatalog_metrics_summary_show``)."""
-    params = _params(at)
+def _summary_from_facts(filters: Filters, params: dict[str, Any]) -> str:
+    """The summary's CTEs (``agg``, ``pub``, ``pubtheme``, ``fmtcount`` and the obligations')
+    aggregated from the dataset facts (any filter)."""
     type_counts = ", ".join(
         f"'{t}', count(*) FILTER (WHERE type = '{t}' AND NOT private)" for t in DATASET_TYPES)
-    type_publishing = ", ".join(
-        f"'{t}', (SELECT count(*) FROM pub WHERE type = '{t}')" for t in DATASET_TYPES)
     rating_counts = ", ".join(
         f"'{r}', count(*) FILTER (WHERE NOT private AND {q.rating_range(r)})" for r in q.RATINGS)
     dims = ", ".join(
         f"'{d}', round(avg({d}) FILTER (WHERE NOT private)::numeric, 1)" for d in q.DIMENSIONS)
-    statement = f"""
-WITH {q.ctes(filters, params, obligations=True)},
+    return f"""{q.ctes(filters, params, obligations=True)},
 sdf AS (
   -- the columns the figures below read, kept once for their four passes (df inlined here)
   SELECT owner_org, type, private, harvested, has_period, with_evidence, resources, open_fmt,
@@ -91,7 +88,52 @@ fmtcount AS (
   FROM (SELECT unnest(formats) AS fmt, n
         FROM (SELECT formats, count(*) AS n FROM sdf WHERE NOT private GROUP BY formats) g) x
   GROUP BY fmt
-)
+)"""
+
+
+def _summary_from_rollups(filters: Filters, params: dict[str, Any]) -> str:
+    """The same CTEs added up from the per-institution rollups (no theme filter)."""
+    p = rollups.public
+    type_counts = ", ".join(
+        f"'{t}', coalesce(sum(datasets) FILTER (WHERE type = '{t}' AND NOT private), 0)::bigint"
+        for t in DATASET_TYPES)
+    rating_counts = ", ".join(f"'{r}', {p(r)}" for r in q.RATINGS)
+    dims = ", ".join(f"'{d}', {rollups.average(d)}" for d in q.DIMENSIONS)
+    return f"""{rollups.ctes(filters, params, obligations=True)},
+fresh AS (SELECT coalesce(sum(up_to_date), 0)::bigint AS up_to_date FROM fr),
+agg AS (
+  SELECT coalesce(sum(datasets), 0)::bigint AS total,
+         {p("datasets")} AS public,
+         coalesce(sum(datasets) FILTER (WHERE private), 0)::bigint AS private,
+         coalesce(sum(datasets) FILTER (WHERE harvested), 0)::bigint AS harvested,
+         jsonb_build_object({type_counts}) AS by_type,
+         {p("resources")} AS resources, {p("open_fmt")} AS open_fmt, {p("mr_fmt")} AS mr_fmt,
+         {p("with_period")} AS with_frequency,
+         {p("datasets - with_period")} AS without_frequency,
+         (SELECT up_to_date FROM fresh) AS up_to_date,
+         {p("with_period")} - (SELECT up_to_date FROM fresh) AS overdue,
+         {rollups.average("score")}::float AS quality_average,
+         jsonb_build_object({rating_counts}) AS distribution,
+         jsonb_build_object({dims}) AS dimensions,
+         coalesce(sum(datasets) FILTER (WHERE NOT private AND type = 'commitment'), 0)::bigint
+           AS commitments,
+         {p("with_evidence")} AS with_evidence
+  FROM r
+),
+pub AS (SELECT owner_org, type FROM r WHERE NOT private GROUP BY owner_org, type),
+pubtheme AS (SELECT owner_org, code AS theme FROM tc_theme GROUP BY owner_org, code),
+fmtcount AS (SELECT code AS fmt, sum(n)::bigint AS n FROM tc_format GROUP BY code)"""
+
+
+def summary(filters: Filters, at: datetime.datetime | None = None) -> dict[str, Any]:
+    """Portal-wide headline figures (``ogpcatalog_metrics_summary_show``)."""
+    params = _params(at)
+    type_publishing = ", ".join(
+        f"'{t}', (SELECT count(*) FROM pub WHERE type = '{t}')" for t in DATASET_TYPES)
+    figures = (_summary_from_rollups if rollups.usable(filters) else _summary_from_facts)(
+        filters, params)
+    statement = f"""
+WITH {figures}
 SELECT agg.*,
        (SELECT count(DISTINCT owner_org) FROM pub) AS publishing,
        jsonb_build_object({type_publishing}) AS publishing_by_type,
@@ -154,8 +196,27 @@ INSTITUTION_SORTS = ("name", "title", "datasets", "public", "private", "harveste
 
 
 def _institution_rows_sql(filters: Filters, params: dict[str, Any]) -> str:
-    return f"""
-WITH {q.ctes(filters, params, obligations=True)},
+    if rollups.usable(filters):
+        p = rollups.public
+        per = f"""{rollups.ctes(filters, params, obligations=True)},
+fresh AS (SELECT owner_org, sum(up_to_date)::bigint AS up_to_date FROM fr GROUP BY owner_org),
+per AS (
+  SELECT r.owner_org,
+         sum(datasets)::bigint AS datasets,
+         {p("datasets")} AS public,
+         coalesce(sum(datasets) FILTER (WHERE private), 0)::bigint AS private,
+         coalesce(sum(datasets) FILTER (WHERE harvested), 0)::bigint AS harvested,
+         {p("resources")} AS resources, {p("open_fmt")} AS open_fmt, {p("mr_fmt")} AS mr_fmt,
+         {p("with_period")} AS with_frequency,
+         {p("datasets - with_period")} AS without_frequency,
+         coalesce(max(fresh.up_to_date), 0) AS up_to_date,
+         {p("with_period")} - coalesce(max(fresh.up_to_date), 0) AS overdue,
+         {rollups.average("score")}::float AS quality_average
+  FROM r LEFT JOIN fresh ON fresh.owner_org = r.owner_org
+  GROUP BY r.owner_org
+)"""
+    else:
+        per = f"""{q.ctes(filters, params, obligations=True)},
 per AS (
   SELECT owner_org,
          count(*) AS datasets,
@@ -171,7 +232,9 @@ per AS (
          count(*) FILTER (WHERE NOT private AND fresh = 'overdue') AS overdue,
          round(avg(score) FILTER (WHERE NOT private)::numeric, 1)::float AS quality_average
   FROM df GROUP BY owner_org
-),
+)"""
+    return f"""
+WITH {per},
 rows AS (
   SELECT inst.id, inst.name, {q.localized("inst.title", "inst.gextras->>'title_translated'")} AS title,
          inst.institution_type, inst.sector, inst.government_level,
@@ -323,6 +386,7 @@ def coverage_matrix(by: str, filters: Filters, paging: Paging,
     """Institutions x dataset types or themes (``ogpcatalog_coverage_matrix_show``)."""
     params = _params(at)
     params.update(limit=paging.limit, offset=paging.offset)
+    fast = rollups.usable(filters)
     if by == "theme":
         columns = [{"code": c.code, "label": dict(c.label)}
                    for c in codelists.get("eu-data-theme").codes]
@@ -338,8 +402,15 @@ def coverage_matrix(by: str, filters: Filters, paging: Paging,
         counted = """SELECT owner_org, type AS col, count(*) AS n
   FROM ds WHERE NOT ds.private
   GROUP BY GROUPING SETS ((owner_org, type), (owner_org))"""
+    if fast:  # the same counts from the rollups
+        counted = ("""SELECT owner_org, type AS col, sum(datasets)::bigint AS n
+  FROM r WHERE NOT private
+  GROUP BY GROUPING SETS ((owner_org, type), (owner_org))""" if by != "theme" else """
+  SELECT owner_org, code AS col, sum(n)::bigint AS n FROM tc_theme GROUP BY owner_org, code
+  UNION ALL
+  SELECT owner_org, NULL, sum(datasets)::bigint FROM r WHERE NOT private GROUP BY owner_org""")
     statement = f"""
-WITH {q.ctes(filters, params)},
+WITH {rollups.ctes(filters, params) if fast else q.ctes(filters, params)},
 counts AS (
   -- one pass over the datasets: per institution, the public datasets of each column and, as
   -- column NULL, all of them

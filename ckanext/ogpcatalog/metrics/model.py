@@ -17,6 +17,8 @@ LINK_CHECK_TABLE = "ogpcatalog_link_check"
 FACTS_TABLE = "ogpcatalog_dataset_facts"
 STALE_TABLE = "ogpcatalog_dataset_facts_stale"
 FULFILMENT_TABLE = "ogpcatalog_obligation_fulfilment"
+ROLLUP_TABLE = "ogpcatalog_institution_rollup"
+COUNTS_TABLE = "ogpcatalog_institution_counts"
 
 obligation_table = sa.Table(
     OBLIGATION_TABLE,
@@ -119,5 +121,36 @@ fulfilment_table = sa.Table(
     sa.Column("code", sa.UnicodeText, primary_key=True),
     sa.Column("last_change", sa.DateTime),
     sa.Column("datasets", postgresql.ARRAY(sa.UnicodeText), nullable=False),
+    extend_existing=True,
+)
+
+# Per institution, dataset type, visibility and harvested flag: sums of the facts (see
+# :mod:`.rollups`).
+rollup_table = sa.Table(
+    ROLLUP_TABLE,
+    tk.BaseModel.metadata,
+    sa.Column("owner_org", sa.UnicodeText, primary_key=True),
+    sa.Column("type", sa.UnicodeText, primary_key=True),
+    sa.Column("private", sa.Boolean, primary_key=True),
+    sa.Column("harvested", sa.Boolean, primary_key=True),
+    *[sa.Column(name, sa.Integer, nullable=False) for name in (
+        "datasets", "resources", "open_fmt", "mr_fmt", "with_period", "with_evidence")],
+    *[sa.Column(name, sa.Float, nullable=False) for name in (
+        "findability", "accessibility", "interoperability", "reusability", "contextuality",
+        "score")],
+    *[sa.Column(name, sa.Integer, nullable=False) for name in (
+        "excellent", "good", "sufficient", "bad")],
+    extend_existing=True,
+)
+
+# Per institution and dataset type: public datasets per theme, resources per format.
+counts_table = sa.Table(
+    COUNTS_TABLE,
+    tk.BaseModel.metadata,
+    sa.Column("owner_org", sa.UnicodeText, primary_key=True),
+    sa.Column("type", sa.UnicodeText, primary_key=True),
+    sa.Column("kind", sa.UnicodeText, primary_key=True),
+    sa.Column("code", sa.UnicodeText, primary_key=True),
+    sa.Column("n", sa.Integer, nullable=False),
     extend_existing=True,
 )

@@ -416,7 +416,8 @@ def obligation_ctes(datasets: bool = False, live: bool = False) -> str:
   SELECT owner_org, code, last_change, {"datasets" if datasets else "NULL::text[] AS datasets"}
   FROM {FULFILMENT_TABLE}"""
     return """
-ob AS (
+ob AS MATERIALIZED (
+  -- computed once (a few rows): inlined, its arrays would be rebuilt for every institution
   SELECT o.code, o.title, o.frequency, o.applies_to, o.match,
          ARRAY(SELECT jsonb_array_elements_text(coalesce(o.applies_to->'institution_type', '[]'))) AS a_type,
          ARRAY(SELECT jsonb_array_elements_text(coalesce(o.applies_to->'sector', '[]'))) AS a_sector,
