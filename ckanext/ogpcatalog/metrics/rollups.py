@@ -107,19 +107,7 @@ def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False)
     if filters.dataset_type:
         params["f_dataset_type"] = list(filters.dataset_type)
         types = " AND {alias}.type = ANY(:f_dataset_type)"
-    narrow = bool(filters.institution or filters.institution_type or filters.sector
-                  or filters.government_level or filters.dataset_type)
-    params["scan_all"] = not narrow
-    sql = f"""
-inst AS (
-  SELECT g.id, g.name, g.title, g.extras AS gextras,
-         coalesce(g.extras->>'institution_type', '') AS institution_type,
-         coalesce(g.extras->>'sector', '') AS sector,
-         coalesce(g.extras->>'government_level', '') AS government_level
-  FROM "group" g
-  WHERE g.is_organization AND g.state = 'active'{q.institution_where(filters, params)}
-),
-{q.RULE_CTES},
+    sql = f"""{q.scope_ctes(filters, params)},
 r AS (
   SELECT * FROM {ROLLUP_TABLE} r
   WHERE r.owner_org IN (SELECT id FROM inst){types.format(alias="r")}

@@ -329,6 +329,24 @@ FROM fx"""
 ALL_DATASETS = "SELECT id FROM package WHERE state = 'active' AND type <> 'harvest'"
 
 
+def scope_ctes(filters: Filters, params: dict[str, Any]) -> str:
+    """``inst`` (the institutions the filters keep, with their attributes) and the rule CTEs;
+    sets the planner hint ``scan_all`` (the whole portal: see :func:`execute`)."""
+    params["scan_all"] = not any(getattr(filters, key) for key in (
+        "institution", "institution_type", "sector", "government_level", "dataset_type",
+        "theme"))
+    return f"""
+inst AS (
+  SELECT g.id, g.name, g.title, g.extras AS gextras,
+         coalesce(g.extras->>'institution_type', '') AS institution_type,
+         coalesce(g.extras->>'sector', '') AS sector,
+         coalesce(g.extras->>'government_level', '') AS government_level
+  FROM "group" g
+  WHERE g.is_organization AND g.state = 'active'{institution_where(filters, params)}
+),
+{RULE_CTES}"""
+
+
 def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False,
          obligation_datasets: bool = False, live: bool = False) -> str:
     """The WITH list: ``inst`` (institutions in scope), ``dsa`` (the facts of their active
@@ -341,21 +359,8 @@ def ctes(filters: Filters, params: dict[str, Any], *, obligations: bool = False,
     ``live`` are computed from CKAN's tables in the statement (the same SQL: tests compare
     both). Institution attributes and "now" are read here, never stored.
     """
-    narrow = bool(filters.institution or filters.institution_type or filters.sector
-                  or filters.government_level or filters.dataset_type or filters.theme)
-    inst_where = institution_where(filters, params)
-    params["scan_all"] = not narrow
     source = f"({facts_select(ALL_DATASETS)})" if live else "ogpcatalog_dataset_facts"
-    sql = f"""
-inst AS (
-  SELECT g.id, g.name, g.title, g.extras AS gextras,
-         coalesce(g.extras->>'institution_type', '') AS institution_type,
-         coalesce(g.extras->>'sector', '') AS sector,
-         coalesce(g.extras->>'government_level', '') AS government_level
-  FROM "group" g
-  WHERE g.is_organization AND g.state = 'active'{inst_where}
-),
-{RULE_CTES},
+    sql = f"""{scope_ctes(filters, params)},
 dsa AS NOT MATERIALIZED (
   -- inlined where used: each use reads only the columns it needs
   SELECT f.package_id AS id, f.name, f.title, f.type, f.owner_org, f.private, f.themes,
