@@ -1,7 +1,13 @@
 """The index can always be rebuilt from the database, and a rebuild gives exactly the same index."""
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -127,3 +133,58 @@ def test_init_rebuilds_an_index_that_was_lost(cli):
     assert refused.exit_code != 0
     assert result.exit_code == 0, result.output
     assert snapshot() == before
+
+
+# A rebuild whose parent is killed outright (SIGKILL: no chance to set the workers' stop
+# event): the forked workers notice they were orphaned and stop after their current batch.
+ORPHANED_REBUILD = r"""
+import multiprocessing, sys, threading, time
+from ckan.cli import load_config
+from ckan.config.middleware import make_app
+app = make_app(load_config(sys.argv[1]))
+flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app.apps["flask_app"]._wsgi_app
+from ckanext.ogpcatalog.search import rebuild
+index_batch = rebuild._index_batch
+def slow_batch(ids):  # a slow index: the workers are still busy when the parent dies
+    time.sleep(0.3)
+    index_batch(ids)
+rebuild._index_batch = slow_batch  # the forked workers inherit it
+def report_workers():
+    while len(multiprocessing.active_children()) < 2:
+        time.sleep(0.05)
+    print(" ".join(str(p.pid) for p in multiprocessing.active_children()), flush=True)
+threading.Thread(target=report_workers, daemon=True).start()
+with flask_app.test_request_context():
+    rebuild.rebuild_index(flask_app, workers=2, batch=1)
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has exited
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_stop_when_the_rebuild_is_killed_outright():
+    for n in range(40):  # 40 datasets x 0.3 s / 2 workers: 6 s to finish
+        factories.Dataset(name=f"huerfano-{n}")
+    model.Session.remove()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHANED_REBUILD, str(Path(__file__).parents[2] / "test.ini")],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait(10)
+        killed = time.monotonic()
+        while any(_running(pid) for pid in workers) and time.monotonic() - killed < 3:
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in workers), "orphaned workers kept indexing"
+    finally:
+        parent.kill()
+        for pid in workers if "workers" in locals() else []:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)
