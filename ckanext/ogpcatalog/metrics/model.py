@@ -112,15 +112,14 @@ stale_table = sa.Table(
     extend_existing=True,
 )
 
-# Per institution and obligation, the last change and names of the public datasets that
-# fulfil it: derived from the facts, in the transaction that changes them (see :mod:`.facts`).
+# Per institution and obligation, the last change of the public datasets that fulfil it:
+# derived from the facts, in the transaction that changes them (see :mod:`.rollups`).
 fulfilment_table = sa.Table(
     FULFILMENT_TABLE,
     tk.BaseModel.metadata,
     sa.Column("owner_org", sa.UnicodeText, primary_key=True),
     sa.Column("code", sa.UnicodeText, primary_key=True),
     sa.Column("last_change", sa.DateTime),
-    sa.Column("datasets", postgresql.ARRAY(sa.UnicodeText), nullable=False),
     extend_existing=True,
 )
 

@@ -10,12 +10,17 @@ read instead, from three tables derived from the facts (migration a1c3e0f00004):
   the datasets of each rating (a few thousand rows);
 - ``ogpcatalog_institution_counts``: per institution and dataset type, the public datasets of
   each theme (``kind = 'theme'``) and the resources of each format (``kind = 'format'``);
-- ``ogpcatalog_obligation_fulfilment``: per institution and obligation, the last change and
-  the names of the public datasets that fulfil it.
+- ``ogpcatalog_obligation_fulfilment``: per institution and obligation, the last change of
+  the public datasets that fulfil it (their names, for one institution's page, come from the
+  facts).
 
 They are rewritten from the facts in the transaction that changes the facts (:mod:`.facts`):
 for the institutions of the changed rows, before and after the change, when the refresh knows
-them (the stale marks), otherwise (the full comparison, a rebuild) for every institution.
+them (the stale marks), otherwise (the full comparison, a rebuild) for every institution. The
+counts (integers) of the changed rows are moved instead (:func:`move_counts`: their old
+contribution taken away before the change, the new one added after), which costs in
+proportion to the changed datasets; the sums of points (floats, which would drift) and the
+last changes (a maximum) are recomputed per institution.
 Freshness depends on "now", so it is never rolled up: the up-to-date datasets are counted in
 the facts (a partial index on ``due``).
 
@@ -44,12 +49,44 @@ def usable(filters: Filters) -> bool:
     return not filters.theme
 
 
-def _rewrite_statements(scoped: bool) -> list[str]:
-    where = " AND owner_org = ANY(CAST(:orgs AS text[]))" if scoped else ""
+def _count_rows(ids_param: str) -> str:
+    """SQL: the (institution, type, kind, code) contributions of the public fact rows whose
+    ids the parameter holds, counted."""
+    rows = (f"FROM {FACTS_TABLE} WHERE package_id IN (SELECT unnest(CAST(:{ids_param} AS text[]))) "
+            "AND NOT private AND owner_org IS NOT NULL")
+    return f"""
+SELECT owner_org, type, kind, code, count(*) AS n FROM (
+  SELECT owner_org, type, 'theme' AS kind, unnest(themes) AS code {rows}
+  UNION ALL
+  SELECT owner_org, type, 'format', unnest(formats) {rows}) x
+GROUP BY owner_org, type, kind, code"""
+
+
+def move_counts(connection: sa.engine.Connection, package_ids: list[str], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) these datasets' fact rows' theme and format counts,
+    on the connection: -1 before their rows change, 1 after."""
+    if not package_ids:
+        return
+    if sign < 0:
+        connection.execute(sa.text(f"""
+UPDATE {COUNTS_TABLE} c SET n = c.n - d.n FROM ({_count_rows("ids")}) d
+WHERE c.owner_org = d.owner_org AND c.type = d.type AND c.kind = d.kind AND c.code = d.code"""),
+                           {"ids": package_ids})
+        return
+    connection.execute(sa.text(f"""
+INSERT INTO {COUNTS_TABLE} (owner_org, type, kind, code, n) {_count_rows("ids")}
+ON CONFLICT (owner_org, type, kind, code) DO UPDATE SET n = {COUNTS_TABLE}.n + EXCLUDED.n"""),
+                       {"ids": package_ids})
+    connection.execute(sa.text(f"DELETE FROM {COUNTS_TABLE} WHERE n <= 0"))
+
+
+def _rewrite_statements(scoped: bool, counts: bool = True) -> list[str]:
+    # a hashed semi-join: `= ANY(array)` would compare each row with every institution
+    where = " AND owner_org IN (SELECT unnest(CAST(:orgs AS text[])))" if scoped else ""
     ratings = ", ".join(f"count(*) FILTER (WHERE {q.rating_range(r)})" for r in q.RATINGS)
     dimensions = ", ".join(f"sum({d})" for d in (*q.DIMENSIONS, "score"))
     public = f"FROM {FACTS_TABLE} WHERE NOT private AND owner_org IS NOT NULL{where}"
-    return [
+    statements = [
         f"DELETE FROM {ROLLUP_TABLE} WHERE true{where}",
         f"""
 INSERT INTO {ROLLUP_TABLE} (owner_org, type, private, harvested, {", ".join(SUMMED)})
@@ -58,21 +95,25 @@ SELECT owner_org, type, private, harvested, count(*), sum(resources), sum(open_f
        {dimensions}, {ratings}
 FROM {FACTS_TABLE} WHERE owner_org IS NOT NULL{where}
 GROUP BY owner_org, type, private, harvested""",
-        f"DELETE FROM {COUNTS_TABLE} WHERE true{where}",
+        f"DELETE FROM {FULFILMENT_TABLE} WHERE true{where}",
         f"""
+INSERT INTO {FULFILMENT_TABLE} (owner_org, code, last_change)
+SELECT owner_org, code, max(last_change)
+FROM (SELECT owner_org, unnest(obligations) AS code, last_change {public}) d
+GROUP BY owner_org, code""",
+    ]
+    if counts:
+        statements += [
+            f"DELETE FROM {COUNTS_TABLE} WHERE true{where}",
+            f"""
 INSERT INTO {COUNTS_TABLE} (owner_org, type, kind, code, n)
 SELECT owner_org, type, 'theme', code, count(*)
 FROM (SELECT owner_org, type, unnest(themes) AS code {public}) t GROUP BY owner_org, type, code
 UNION ALL
 SELECT owner_org, type, 'format', code, count(*)
 FROM (SELECT owner_org, type, unnest(formats) AS code {public}) f GROUP BY owner_org, type, code""",
-        f"DELETE FROM {FULFILMENT_TABLE} WHERE true{where}",
-        f"""
-INSERT INTO {FULFILMENT_TABLE} (owner_org, code, last_change, datasets)
-SELECT owner_org, code, max(last_change), array_agg(name ORDER BY name)
-FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name {public}) d
-GROUP BY owner_org, code""",
-    ]
+        ]
+    return statements
 
 
 def institutions_of(connection: sa.engine.Connection, package_ids: list[str]) -> set[str]:
@@ -84,14 +125,15 @@ def institutions_of(connection: sa.engine.Connection, package_ids: list[str]) ->
     return {row[0] for row in rows}
 
 
-def rewrite(connection: sa.engine.Connection, institutions: Iterable[str] | None = None) -> None:
+def rewrite(connection: sa.engine.Connection, institutions: Iterable[str] | None = None,
+            counts: bool = True) -> None:
     """Rewrite the rollups of these institutions (all with ``None``) from the facts, on the
-    connection (in its transaction)."""
+    connection (in its transaction); without ``counts`` when :func:`move_counts` keeps them."""
     if institutions is not None:
         orgs = sorted(set(institutions))
         if not orgs:
             return
-        for statement in _rewrite_statements(scoped=True):
+        for statement in _rewrite_statements(scoped=True, counts=counts):
             connection.execute(sa.text(statement), {"orgs": orgs})
         return
     for statement in _rewrite_statements(scoped=False):

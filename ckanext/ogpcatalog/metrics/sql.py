@@ -406,11 +406,11 @@ def rating_range(rating: str, score: str = "score") -> str:
 def obligation_ctes(datasets: bool = False, live: bool = False) -> str:
     """``ob`` (obligations), ``app`` (applicable institution x obligation), ``mt`` (per
     institution and obligation, the last change of its fulfilling public datasets, whatever the
-    dataset filters, and with ``datasets`` their names: the fulfilment table kept with the
-    facts, or with ``live`` the same aggregate of ``dsa``), ``ful`` (``mt`` of the applicable
-    pairs) and ``obst`` (status)."""
+    dataset filters: the fulfilment table kept with the facts; with ``live``, or ``datasets``
+    (their names, for one institution's page), the same aggregate of ``dsa``), ``ful`` (``mt``
+    of the applicable pairs) and ``obst`` (status)."""
     names = ("array_agg(d.name::text ORDER BY d.name)" if datasets else "NULL::text[]")
-    if live:
+    if live or datasets:
         fulfilment = """
   SELECT d.owner_org, d.code, max(d.last_change) AS last_change, """ + names + """ AS datasets
   FROM (SELECT owner_org, unnest(obligations) AS code, last_change, name
@@ -418,8 +418,7 @@ def obligation_ctes(datasets: bool = False, live: bool = False) -> str:
   GROUP BY d.owner_org, d.code"""
     else:
         fulfilment = f"""
-  SELECT owner_org, code, last_change, {"datasets" if datasets else "NULL::text[] AS datasets"}
-  FROM {FULFILMENT_TABLE}"""
+  SELECT owner_org, code, last_change, NULL::text[] AS datasets FROM {FULFILMENT_TABLE}"""
     return """
 ob AS MATERIALIZED (
   -- computed once (a few rows): inlined, its arrays would be rebuilt for every institution

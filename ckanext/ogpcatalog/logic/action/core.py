@@ -1,9 +1,11 @@
 """Chained core actions: groups and organizations are named in the request's language;
-datasets lose the blank items of their repeating fields before validation."""
+datasets lose the blank items of their repeating fields before validation; a dataset moved to
+another institution is re-indexed."""
 from __future__ import annotations
 
 from typing import Any
 
+import ckan.logic as logic
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
@@ -12,7 +14,7 @@ from ckanext.ogpcatalog.fields.display_names import localize_all
 from ckanext.ogpcatalog.fields.repeating import drop_blank_items
 
 __all__ = ["organization_show", "organization_list", "group_show", "group_list",
-           "package_create", "package_update"]
+           "package_create", "package_update", "package_owner_org_update"]
 
 
 def _localized(name: str):
@@ -42,3 +44,18 @@ def package_create(next_action: Action, context: Context, data_dict: DataDict) -
 def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
     check_core_field_types(data_dict)
     return next_action(context, drop_blank_items(data_dict))
+
+
+@tk.chained_action
+def package_owner_org_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """CKAN 2.12 moves the dataset without re-indexing it, and keeps ``metadata_modified``: the
+    search index kept the old institution, and ``package_show`` (which serves the indexed
+    dict while the stamps match) answered the old ``owner_org``, so the next
+    ``package_patch`` moved the dataset back. Re-indexed here once the move is committed."""
+    result = next_action(context, data_dict)
+    if not context.get("defer_commit"):
+        package = context["model"].Package.get(data_dict.get("id"))
+        if package is not None:
+            logic.index_update_package({"ignore_auth": True}, package.id, True)
+            context["model"].repo.commit()
+    return result

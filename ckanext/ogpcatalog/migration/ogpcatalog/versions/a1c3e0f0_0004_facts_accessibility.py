@@ -72,14 +72,13 @@ def upgrade():
                     postgresql_include=["owner_org", "type"],
                     postgresql_where=sa.text("NOT private AND has_period"))
     op.execute("DELETE FROM ogpcatalog_dataset_facts_stale")  # every row is recomputed anyway
-    # per institution and obligation: the last change and names of its public datasets that
-    # fulfil it (by match rule or marker tag); derived from the facts in their transaction
+    # per institution and obligation: the last change of its public datasets that fulfil it
+    # (by match rule or marker tag); derived from the facts in their transaction
     op.create_table(
         "ogpcatalog_obligation_fulfilment",
         sa.Column("owner_org", sa.UnicodeText, nullable=False),
         sa.Column("code", sa.UnicodeText, nullable=False),
         sa.Column("last_change", sa.DateTime),
-        sa.Column("datasets", postgresql.ARRAY(sa.UnicodeText), nullable=False),
         sa.PrimaryKeyConstraint("owner_org", "code",
                                 name="ogpcatalog_obligation_fulfilment_pkey"),
     )
