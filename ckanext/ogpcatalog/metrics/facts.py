@@ -223,16 +223,12 @@ def refresh(params: dict[str, Any] | None = None) -> dict[str, int]:
                     rollups.rewrite(connection)
             else:  # the marked datasets only, their marks consumed in this transaction
                 ids = [row[0] for row in connection.execute(sa.text(CONSUME_ALL))]
-                institutions = rollups.institutions_of(connection, ids)  # before the change
-                rollups.move_counts(connection, ids, -1)
-                counts["removed"] = connection.execute(sa.text(DELETE_GONE_IDS),
-                                                       {"ids": ids}).rowcount
-                counts["updated"] = connection.execute(
-                    sa.text(upsert_sql(BATCH_SCOPE, NOTHING_TO_CONSUME)),
-                    {**params, "ids": ids}).rowcount
-                rollups.move_counts(connection, ids, 1)
-                rollups.rewrite(connection, institutions | rollups.institutions_of(connection, ids),
-                                counts=False)
+                with rollups.changing(connection, ids):
+                    counts["removed"] = connection.execute(sa.text(DELETE_GONE_IDS),
+                                                           {"ids": ids}).rowcount
+                    counts["updated"] = connection.execute(
+                        sa.text(upsert_sql(BATCH_SCOPE, NOTHING_TO_CONSUME)),
+                        {**params, "ids": ids}).rowcount
         log.debug("Dataset facts: %s updated, %s removed", counts["updated"], counts["removed"])
     if full:
         _last_full_check[str(engine.url)] = (started, params["rules"])
@@ -262,14 +258,11 @@ def rebuild(batch_size: int = 2000, progress: Callable[[int], None] | None = Non
         with engine.begin() as connection:  # one transaction per batch
             connection.execute(sa.text(SETTINGS))
             connection.execute(sa.text(LOCK))
-            institutions = rollups.institutions_of(connection, batch)
-            rollups.move_counts(connection, batch, -1)
-            counts["updated"] += connection.execute(statement, {**params, "ids": batch}).rowcount
-            rollups.move_counts(connection, batch, 1)
-            # the batch's institutions' rollups in the batch's transaction: an interruption
-            # leaves them consistent with the rows written
-            rollups.rewrite(connection, institutions | rollups.institutions_of(connection, batch),
-                            counts=False)
+            # the batch's rollups in the batch's transaction: an interruption leaves them
+            # consistent with the rows written
+            with rollups.changing(connection, batch):
+                counts["updated"] += connection.execute(
+                    statement, {**params, "ids": batch}).rowcount
         if progress:
             progress(len(batch))
     with engine.begin() as connection:

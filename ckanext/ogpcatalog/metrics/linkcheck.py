@@ -4,7 +4,8 @@ A CKAN background job (``tk.enqueue_job``) started by ``ogpcatalog_link_check_st
 go to ``ogpcatalog_link_check`` (one row per resource and URL field) and feed the quality
 score's accessibility points, kept in the dataset facts: a batch whose results change a
 resource's reachability marks its dataset's facts stale in the same transaction, and the job
-brings the facts up to date when it ends (so the next page read has nothing to recompute). Addresses in private, loopback or link-local networks are not
+brings the facts up to date when it ends (so the next page read has nothing to recompute).
+Addresses in private, loopback or link-local networks are not
 fetched (they would let an editor probe the portal's internal network) unless listed in
 ``ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses``.
 """

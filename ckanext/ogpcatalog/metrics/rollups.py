@@ -17,7 +17,7 @@ read instead, from three tables derived from the facts (migration a1c3e0f00004):
 They are rewritten from the facts in the transaction that changes the facts (:mod:`.facts`):
 for the institutions of the changed rows, before and after the change, when the refresh knows
 them (the stale marks), otherwise (the full comparison, a rebuild) for every institution. The
-counts (integers) of the changed rows are moved instead (:func:`move_counts`: their old
+counts (integers) of the changed rows are moved instead (:func:`changing`: their old
 contribution taken away before the change, the new one added after), which costs in
 proportion to the changed datasets; the sums of points (floats, which would drift) and the
 last changes (a maximum) are recomputed per institution.
@@ -30,7 +30,8 @@ in the tests that compare both ways for every indicator.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import sqlalchemy as sa
 
@@ -49,10 +50,10 @@ def usable(filters: Filters) -> bool:
     return not filters.theme
 
 
-def _count_rows(ids_param: str) -> str:
+def _count_rows() -> str:
     """SQL: the (institution, type, kind, code) contributions of the public fact rows whose
-    ids the parameter holds, counted."""
-    rows = (f"FROM {FACTS_TABLE} WHERE package_id IN (SELECT unnest(CAST(:{ids_param} AS text[]))) "
+    ids ``:ids`` holds, counted."""
+    rows = (f"FROM {FACTS_TABLE} WHERE package_id IN (SELECT unnest(CAST(:ids AS text[]))) "
             "AND NOT private AND owner_org IS NOT NULL")
     return f"""
 SELECT owner_org, type, kind, code, count(*) AS n FROM (
@@ -62,25 +63,39 @@ SELECT owner_org, type, kind, code, count(*) AS n FROM (
 GROUP BY owner_org, type, kind, code"""
 
 
-def move_counts(connection: sa.engine.Connection, package_ids: list[str], sign: int) -> None:
+@contextmanager
+def changing(connection: sa.engine.Connection, package_ids: list[str]) -> Iterator[None]:
+    """Keep the rollups right around a change of these datasets' fact rows, in the block's
+    transaction: their counts taken away before and added after, and the sums of their
+    institutions, before and after the change (an owner change touches both), rewritten."""
+    institutions = institutions_of(connection, package_ids)
+    _move_counts(connection, package_ids, -1)
+    yield
+    _move_counts(connection, package_ids, 1)
+    rewrite(connection, institutions | institutions_of(connection, package_ids))
+
+
+def _move_counts(connection: sa.engine.Connection, package_ids: list[str], sign: int) -> None:
     """Add (``sign`` 1) or take away (-1) these datasets' fact rows' theme and format counts,
     on the connection: -1 before their rows change, 1 after."""
     if not package_ids:
         return
     if sign < 0:
         connection.execute(sa.text(f"""
-UPDATE {COUNTS_TABLE} c SET n = c.n - d.n FROM ({_count_rows("ids")}) d
+UPDATE {COUNTS_TABLE} c SET n = c.n - d.n FROM ({_count_rows()}) d
 WHERE c.owner_org = d.owner_org AND c.type = d.type AND c.kind = d.kind AND c.code = d.code"""),
                            {"ids": package_ids})
         return
     connection.execute(sa.text(f"""
-INSERT INTO {COUNTS_TABLE} (owner_org, type, kind, code, n) {_count_rows("ids")}
+INSERT INTO {COUNTS_TABLE} (owner_org, type, kind, code, n) {_count_rows()}
 ON CONFLICT (owner_org, type, kind, code) DO UPDATE SET n = {COUNTS_TABLE}.n + EXCLUDED.n"""),
                        {"ids": package_ids})
     connection.execute(sa.text(f"DELETE FROM {COUNTS_TABLE} WHERE n <= 0"))
 
 
-def _rewrite_statements(scoped: bool, counts: bool = True) -> list[str]:
+def _rewrite_statements(scoped: bool) -> list[str]:
+    """Rewrite the rollups from the facts: of the institutions ``:orgs`` when ``scoped`` (the
+    sums and last changes: the counts are moved by :func:`changing`), else all of them."""
     # a hashed semi-join: `= ANY(array)` would compare each row with every institution
     where = " AND owner_org IN (SELECT unnest(CAST(:orgs AS text[])))" if scoped else ""
     ratings = ", ".join(f"count(*) FILTER (WHERE {q.rating_range(r)})" for r in q.RATINGS)
@@ -102,7 +117,7 @@ SELECT owner_org, code, max(last_change)
 FROM (SELECT owner_org, unnest(obligations) AS code, last_change {public}) d
 GROUP BY owner_org, code""",
     ]
-    if counts:
+    if not scoped:
         statements += [
             f"DELETE FROM {COUNTS_TABLE} WHERE true{where}",
             f"""
@@ -125,15 +140,14 @@ def institutions_of(connection: sa.engine.Connection, package_ids: list[str]) ->
     return {row[0] for row in rows}
 
 
-def rewrite(connection: sa.engine.Connection, institutions: Iterable[str] | None = None,
-            counts: bool = True) -> None:
-    """Rewrite the rollups of these institutions (all with ``None``) from the facts, on the
-    connection (in its transaction); without ``counts`` when :func:`move_counts` keeps them."""
+def rewrite(connection: sa.engine.Connection, institutions: Iterable[str] | None = None) -> None:
+    """Rewrite the rollups from the facts, on the connection (in its transaction): all of
+    them, or with ``institutions`` their sums and last changes (see :func:`changing`)."""
     if institutions is not None:
         orgs = sorted(set(institutions))
         if not orgs:
             return
-        for statement in _rewrite_statements(scoped=True, counts=counts):
+        for statement in _rewrite_statements(scoped=True):
             connection.execute(sa.text(statement), {"orgs": orgs})
         return
     for statement in _rewrite_statements(scoped=False):

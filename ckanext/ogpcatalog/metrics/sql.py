@@ -3,9 +3,10 @@
 Everything is set-based: one statement per answer, aggregating the datasets' facts (`df`: one
 row per dataset in scope, with its freshness, format and quality figures) with GROUP BY /
 FILTER. The per-dataset part of the facts is kept in ``ogpcatalog_dataset_facts``
-(:func:`facts_select` computes it, :mod:`.facts` keeps it fresh); what changes without the
-dataset changing (institutions, link checks, "now") is joined here at aggregate time. Values of scheming fields are read from ``package.extras`` (JSONB of
-strings) and ``group.extras``; resource extras from ``resource.extras`` (JSON text).
+(:func:`facts_select` computes it, :mod:`.facts` keeps it fresh, :mod:`.rollups` sums it per
+institution); institution attributes and "now" are read here at aggregate time. Values of
+scheming fields are read from ``package.extras`` (JSONB of strings) and ``group.extras``;
+resource extras from ``resource.extras`` (JSON text).
 """
 from __future__ import annotations
 
@@ -89,9 +90,8 @@ def _nonempty(expr: str) -> str:
     return f"(coalesce(btrim({expr}), '') NOT IN ('', '[]', '{{}}', 'null', '\"\"'))"
 
 
-def _share(count: str, n: str = "rs.n") -> str:
-    return (f"(CASE WHEN coalesce({n}, 0) > 0 THEN coalesce({count}, 0)::float / {n} "
-            f"ELSE 0 END)")
+def _share(count: str) -> str:
+    return f"(CASE WHEN coalesce(rs.n, 0) > 0 THEN coalesce({count}, 0)::float / rs.n ELSE 0 END)"
 
 
 def rule_params() -> dict[str, Any]:
@@ -199,7 +199,7 @@ def facts_select(scope: str) -> str:
     sets its ``metadata_modified``, stored with the row, so a changed stamp tells that the row
     is stale. The link-check results of its resources (the accessibility points, hence the
     score): the link check marks the datasets it wrote results for stale
-    (:func:`.linkcheck.store`). Institution attributes and "now" are never stored: the
+    (:func:`.linkcheck.run_link_check`). Institution attributes and "now" are never stored: the
     indicators join or compare them at aggregate time (:func:`ctes`). The rules (codelists,
     formats, licenses, the obligations' match rules, this statement's version) are versioned
     by ``rules``.
