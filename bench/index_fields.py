@@ -2,7 +2,7 @@
 datasets with the portal's before_dataset_index hook against the same calls with the hook
 bypassed, in the same run.
 
-The hook (ckanext/ogpcatalog/fields/index.py) turns codelists into exact values, bilingual
+The hook (ckanext/ogpcatalog/search/index_fields.py) turns codelists into exact values, bilingual
 values into text of both languages, repeating items into `<field>_<subfield>`, and copies the
 institution's type, sector and level onto each dataset. The baseline indexes the same
 datasets as CKAN would without it (raw extras). Both write to the same index, so the ratio is

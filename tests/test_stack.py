@@ -62,7 +62,7 @@ def test_harvest_consumer_waits_on_an_idle_queue_longer_than_redis_default_timeo
 
     # Undo the module patch after the test.
     monkeypatch.setattr(queue, "get_connection_redis", queue.get_connection_redis)
-    from ckanext.ogpcatalog.harvest_queue import patch_harvest_redis_connection
+    from ckanext.ogpcatalog.upstream.harvest_queue import patch_harvest_redis_connection
     patch_harvest_redis_connection()
 
     client = queue.get_connection_redis()

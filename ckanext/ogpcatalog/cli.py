@@ -7,8 +7,8 @@ __all__ = ["ogpcatalog"]
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
-from ckanext.ogpcatalog.language_context import cli_language_option
+from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language.context import cli_language_option
 from ckanext.ogpcatalog.commitments.cli import commitments as commitments_commands
 from ckanext.ogpcatalog.demo import loader as demo_loader
 from ckanext.ogpcatalog.metrics.cli import metrics as metrics_commands
@@ -64,7 +64,7 @@ def demo_load():
     "otherwise time out after 5 idle seconds (redis-py 8)."))
 @click.argument("queue", type=click.Choice(["gather", "fetch"]))
 def harvest_consumer(queue: str):
-    from ckanext.ogpcatalog.harvest_queue import run_consumer
+    from ckanext.ogpcatalog.upstream.harvest_queue import run_consumer
     run_consumer(queue)
 
 
@@ -75,8 +75,8 @@ def harvest_consumer(queue: str):
 def solr_fields():
     from ckan.plugins import plugin_loaded
 
-    from ckanext.ogpcatalog.fields.index import multivalued_index_fields
-    from ckanext.ogpcatalog.fields.solr import SolrSchemaError, ensure_fields
+    from ckanext.ogpcatalog.search.index_fields import multivalued_index_fields
+    from ckanext.ogpcatalog.search.solr_admin import SolrSchemaError, ensure_fields
 
     solr_url = tk.config.get("solr_url")
     if plugin_loaded("ogpcatalog_search") or not solr_url:

@@ -11,7 +11,8 @@ import ckan.plugins.toolkit as tk
 from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
-from ckanext.ogpcatalog import codelists, type_names
+from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.language import type_names
 from ckanext.ogpcatalog.commitments.evidence import ogpcatalog_evidence_freshness  # noqa: F401
 from ckanext.ogpcatalog.fields import bilingual
 

@@ -10,10 +10,10 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ogpcatalog import helpers
-from ckanext.ogpcatalog.api_language import ApiLanguageMiddleware
-from ckanext.ogpcatalog.action_errors import register_action_error_handlers
-from ckanext.ogpcatalog.csrf_exemptions import scope_csrf_exemptions
-from ckanext.ogpcatalog.fields import facets, index
+from ckanext.ogpcatalog.language.api import ApiLanguageMiddleware
+from ckanext.ogpcatalog.upstream.action_errors import register_action_error_handlers
+from ckanext.ogpcatalog.upstream.csrf_exemptions import scope_csrf_exemptions
+from ckanext.ogpcatalog.search import facets, index_fields as index
 from ckanext.ogpcatalog.logic.action import registered_actions
 from ckanext.ogpcatalog.metrics import facts as metrics_facts
 from ckanext.ogpcatalog.ocds import hooks as ocds_hooks

@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 from ckan.tests import factories
 
 from tests.dcat import harvest_server as hs
-from tests.i18n.test_pages_spanish import english_strings
+from tests.language.test_pages_spanish import english_strings
 
 pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db"),
               pytest.mark.ckan_config(*hs.ALLOW_LOCAL_CONFIG)]

@@ -9,7 +9,7 @@ form data its page posts); a new POST route without a recipe fails
 For each route (one test per Blueprint, its routes in the recipes' order, deletions last), as
 a logged-in sysadmin, after an anonymous request and an API-token request to the same view
 tried to prime a CSRF exemption (the class of CKAN's CVE-2026-41255, see
-``ckanext/ogpcatalog/csrf_exemptions.py``): a POST without the token is refused with 400 and
+``ckanext/ogpcatalog/upstream/csrf_exemptions.py``): a POST without the token is refused with 400 and
 every row of every table is what it was; the same POST with the page's token is not refused.
 """
 from __future__ import annotations

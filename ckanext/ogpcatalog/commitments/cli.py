@@ -11,7 +11,7 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
+from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
 from ckanext.ogpcatalog.commitments import sheet
 
 PROGRESS = "ogpcatalog_progress"  # logic.action.commitments.PROGRESS

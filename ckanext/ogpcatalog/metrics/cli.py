@@ -11,7 +11,7 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
+from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
 
 
 def _context() -> dict:

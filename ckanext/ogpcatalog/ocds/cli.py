@@ -5,7 +5,7 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
+from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
 from ckanext.ogpcatalog.ocds import jobs
 
 

@@ -5,8 +5,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.cli_translation import N_, TranslatedGroup
-from ckanext.ogpcatalog.language_context import cli_language_option
+from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language.context import cli_language_option
 
 __all__ = ["search_group"]
 

@@ -29,7 +29,7 @@ from ckan.common import config
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.lib.search.query import _parse_local_params
 
-from . import fields as f
+from . import solr_schema as f
 from . import model as _tables  # noqa: F401  (registers the tables with CKAN)
 from . import schema
 from .cache import facet_cache

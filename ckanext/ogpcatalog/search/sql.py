@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-from . import fields as f
+from . import solr_schema as f
 from .lucene import (
     MUST, MUST_NOT, SHOULD, Bool, MatchAll, Node, QuerySyntaxError, Range, Term,
     plain_text, wildcard_to_like,

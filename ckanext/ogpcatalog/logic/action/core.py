@@ -10,7 +10,7 @@ import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
 from ckanext.ogpcatalog.fields.core_types import check_core_field_types
-from ckanext.ogpcatalog.fields.display_names import localize_all
+from ckanext.ogpcatalog.language.display_names import localize_all
 from ckanext.ogpcatalog.fields.repeating import drop_blank_items
 
 __all__ = ["organization_show", "organization_list", "group_show", "group_list",

@@ -13,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
-from ckanext.ogpcatalog.language_context import default_language_request
+from ckanext.ogpcatalog.language.context import default_language_request
 
 __all__ = ["send_email_notifications"]
 # The action this module chains belongs to the activity plugin.

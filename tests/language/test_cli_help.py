@@ -9,7 +9,7 @@ import pytest
 from ckan.cli.cli import ckan
 
 from ckanext.ogpcatalog.cli import ogpcatalog
-from ckanext.ogpcatalog.language_context import LANG_ENVVAR
+from ckanext.ogpcatalog.language.context import LANG_ENVVAR
 from ckanext.ogpcatalog.search.cli import search_group
 
 

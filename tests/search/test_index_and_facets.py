@@ -6,7 +6,7 @@ import pytest
 
 from ckan.tests import factories, helpers
 
-from ckanext.ogpcatalog.fields import facets
+from ckanext.ogpcatalog.search import facets
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

@@ -6,7 +6,7 @@ import pytest
 
 from ckan.cli.cli import ckan
 
-from ckanext.ogpcatalog.language_context import LANG_ENVVAR
+from ckanext.ogpcatalog.language.context import LANG_ENVVAR
 
 
 def _run(cli, *args: str, env: dict[str, str] | None = None):

@@ -10,7 +10,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
-from ckanext.ogpcatalog.language_context import language_request
+from ckanext.ogpcatalog.language.context import language_request
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
 

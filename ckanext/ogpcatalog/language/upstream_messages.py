@@ -7,7 +7,7 @@ ITranslation plugins come in reverse `ckan.plugins` order), so a message transla
 a gap in core's catalogue and also replaces core's own translation of it.
 
 Nothing calls this module; the messages are only marked (``N_``, ``N_plural``), never
-translated here. `tests/i18n/test_pages_spanish.py` walks the pages they appear on.
+translated here. `tests/language/test_pages_spanish.py` walks the pages they appear on.
 """
 from __future__ import annotations
 

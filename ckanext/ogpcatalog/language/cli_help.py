@@ -23,7 +23,7 @@ from flask import has_request_context
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language_context import (
+from ckanext.ogpcatalog.language.context import (
     LANG_ENVVAR, N_, language_request, offered_languages,
 )
 

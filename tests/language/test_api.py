@@ -5,7 +5,7 @@ import pytest
 
 from ckan.tests import factories
 
-from ckanext.ogpcatalog.api_language import best_offered_language
+from ckanext.ogpcatalog.language.api import best_offered_language
 
 
 def test_header_preference_picks_the_best_offered_language():

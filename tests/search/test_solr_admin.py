@@ -8,8 +8,8 @@ import json
 import pytest
 import responses
 
-from ckanext.ogpcatalog.fields import solr
-from ckanext.ogpcatalog.fields.index import multivalued_index_fields
+from ckanext.ogpcatalog.search import solr_admin as solr
+from ckanext.ogpcatalog.search.index_fields import multivalued_index_fields
 
 SOLR = "http://solr.invalid:8983/solr/ckan"
 

@@ -1,6 +1,6 @@
 """CSRF protection: on for the forms, and an anonymous request cannot switch it off for
 the logged-in users who come after it (CKAN 2.12.0's process-wide exemption, the class of
-CVE-2026-41255; fixed by ckanext/ogpcatalog/csrf_exemptions.py)."""
+CVE-2026-41255; fixed by ckanext/ogpcatalog/upstream/csrf_exemptions.py)."""
 from __future__ import annotations
 
 import re
