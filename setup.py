@@ -61,6 +61,7 @@ setup(
             "*.yaml",
             "*/*.yaml",
             "*/*.csv",
+            "commitments/column_maps/*.yaml",
             "templates/**/*",
             "assets/**/*",
             "public/**/*",

@@ -14,7 +14,9 @@ set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-SUPERVISED=(jobs-worker harvest-gather harvest-fetch harvest-scheduler metrics-scheduler ocds-retry)
+SUPERVISED=(jobs-worker harvest-gather harvest-fetch scheduler)
+# Supervised processes of earlier versions, now all inside `scheduler`: stopped if still running.
+RETIRED=(harvest-scheduler metrics-scheduler ocds-retry)
 
 # ============================================================================ system packages
 step_packages() {
@@ -282,9 +284,22 @@ step_test_migrate() {
 step_search_index() {
     # Creates or upgrades the PostgreSQL search index; re-indexes when it is new or outdated
     # while the portal holds datasets (searches answer 503 until then).
-    ckan_cli ogpcatalog-search init --rebuild-if-needed ||
-        die "the search index could not be prepared" "read the log; then: ckan -c $CKAN_INI ogpcatalog-search rebuild"
+    ckan_cli ogpcatalog search init --rebuild-if-needed ||
+        die "the search index could not be prepared" "read the log; then: ckan -c $CKAN_INI ogpcatalog search rebuild"
     note "ready"
+}
+
+# ====================================================================================== Solr
+# The project's Solr for the tests (scripts/solr.sh, solr/): built once, started by the tests.
+step_solr_build() {
+    local out
+    out="$(bash "$ROOT/scripts/solr.sh" build 2>&1)" || {
+        echo "$out"
+        die "the Solr launcher (solr/) could not be built" \
+            "read the log; Java 17 and Maven are needed (apt-get install -y openjdk-17-jdk-headless maven)"
+    }
+    echo "$out"
+    note "${out##*solr: }"
 }
 
 # ================================================================================== sysadmin
@@ -362,7 +377,7 @@ stop_groups() { # stop_groups NAME...
     done
 }
 
-start_supervised() { # start_supervised NAME [--every N] -- COMMAND...
+start_supervised() { # start_supervised NAME -- COMMAND...
     local name=$1
     shift
     local pidfile="$RUN_DIR/$name.pid" log="$LOG_DIR/$name.log" i
@@ -377,15 +392,13 @@ start_supervised() { # start_supervised NAME [--every N] -- COMMAND...
 }
 
 step_workers() {
-    stop_groups "${SUPERVISED[@]}"
+    stop_groups "${SUPERVISED[@]}" "${RETIRED[@]}"
     start_supervised jobs-worker -- "$VENV/bin/ckan" -c "$CKAN_INI" jobs worker
-    start_supervised harvest-gather -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest-consumer gather
-    start_supervised harvest-fetch -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest-consumer fetch
-    start_supervised harvest-scheduler --every "$HARVEST_INTERVAL" -- "$VENV/bin/ckan" -c "$CKAN_INI" harvester run
-    # The day's metrics snapshot (publisher metrics history), taken once a day.
-    start_supervised metrics-scheduler -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog metrics scheduler
-    # OCDS files whose download failed are retried when due (the jobs worker has no timer).
-    start_supervised ocds-retry --every 600 -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog ocds retry
+    start_supervised harvest-gather -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest consumer gather
+    start_supervised harvest-fetch -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog harvest consumer fetch
+    # The portal's clock, the same command as the production scheduler: harvests every
+    # HARVEST_INTERVAL s, the day's metrics snapshot, OCDS retries (the jobs worker has no timer).
+    start_supervised scheduler -- "$VENV/bin/ckan" -c "$CKAN_INI" ogpcatalog schedule --harvest-interval "$HARVEST_INTERVAL"
     note "${SUPERVISED[*]}"
 }
 
@@ -508,7 +521,7 @@ cmd_test_setup() {
     check_root_for_postgres
     ensure_dirs
     lock_state
-    steps_begin 7
+    steps_begin 8
     WANT_BROWSER=1 step "Checking system packages" step_packages
     step "Preparing the virtualenv ($VENV)" step_venv
     step "Creating the PostgreSQL cluster" step_pg_cluster
@@ -516,6 +529,7 @@ cmd_test_setup() {
     step "Starting Redis" step_redis
     step "Creating the test database" step_databases "$TEST_DB"
     step "Migrating the test database" step_test_migrate
+    step "Building Solr 9.10 (Maven, once)" step_solr_build
     unlock_state
 }
 
@@ -532,7 +546,8 @@ cmd_stop() {
     [[ -d $STATE_DIR ]] || { say "nothing to stop: $STATE_DIR does not exist"; return 0; }
     local name pid
     stop_web
-    stop_groups "${SUPERVISED[@]}"
+    stop_groups "${SUPERVISED[@]}" "${RETIRED[@]}"
+    bash "$ROOT/scripts/solr.sh" stop
     if pid_alive "$RUN_DIR/redis.pid" redis-server; then
         pid="$(cat "$RUN_DIR/redis.pid")"
         kill -TERM "$pid"

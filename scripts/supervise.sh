@@ -1,27 +1,26 @@
 #!/usr/bin/env bash
-# Keep one background process of the portal alive, or run it periodically.
+# Keep one background process of the portal alive.
 #
-#   supervise.sh --name NAME --pidfile FILE [--every SECONDS] -- COMMAND [ARGS...]
+#   supervise.sh --name NAME --pidfile FILE -- COMMAND [ARGS...]
 #
-# Without --every: runs COMMAND and restarts it whenever it exits, waiting 1 s, 2 s, 4 s ...
-# up to 60 s between restarts (back to 1 s after a run that lasted more than 5 minutes).
-# With --every N: runs COMMAND, then sleeps N seconds, forever (a scheduler).
+# Runs COMMAND and restarts it whenever it exits, waiting 1 s, 2 s, 4 s ... up to 60 s between
+# restarts (back to 1 s after a run that lasted more than 5 minutes). Periodic work is not
+# run from here: `ckan ogpcatalog schedule` is one supervised process that keeps its own clock.
 # Every start and exit is logged with a timestamp on stdout (scripts/stack.sh sends it to
 # $STATE_DIR/logs/NAME.log). The supervisor writes its own pid to FILE; scripts/stack.sh starts
 # it with setsid, so `kill -TERM -- -PID` stops it together with its command.
 set -euo pipefail
 
-name="" pidfile="" every=""
+name="" pidfile=""
 while (($#)); do
     case $1 in
         --name) name=$2; shift 2 ;;
         --pidfile) pidfile=$2; shift 2 ;;
-        --every) every=$2; shift 2 ;;
         --) shift; break ;;
         *) echo "supervise.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-[[ -n $name && -n $pidfile && $# -gt 0 ]] || { echo "usage: supervise.sh --name N --pidfile F [--every S] -- CMD..." >&2; exit 2; }
+[[ -n $name && -n $pidfile && $# -gt 0 ]] || { echo "usage: supervise.sh --name N --pidfile F -- CMD..." >&2; exit 2; }
 
 log() { printf '%s [supervise %s] %s\n' "$(date '+%F %T')" "$name" "$*"; }
 
@@ -49,12 +48,6 @@ while true; do
     set -e
     child=""
     ran=$((SECONDS - started))
-    if [[ -n $every ]]; then
-        log "run finished with exit status $rc after ${ran}s; next run in ${every}s"
-        sleep "$every" &
-        wait $! || true
-        continue
-    fi
     ((ran > 300)) && backoff=1
     log "exited with status $rc after ${ran}s; restarting in ${backoff}s"
     sleep "$backoff" &

@@ -8,7 +8,7 @@ import pytest
 import ckan.plugins as p
 
 # Plugins of the portal that own database tables (alembic migrations per plugin).
-PLUGINS_WITH_MIGRATIONS = ("activity", "harvest", "ogpcatalog")
+PLUGINS_WITH_MIGRATIONS = ("activity", "harvest", "ogpcatalog", "ogpcatalog_search")
 
 
 def module_portal(reset_db, migrate_db_for, build: Callable[[], Any]) -> Iterator[Any]:

@@ -13,10 +13,8 @@ import dataclasses
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -32,8 +30,8 @@ EXPECTED_SERVICES = (
 CKAN_SERVICES = ("ckan", "worker", "harvest-gather", "harvest-fetch", "scheduler")
 CKAN_COMMANDS = {
     "worker": ["ckan", "jobs", "worker"],
-    "harvest-gather": ["ckan", "ogpcatalog", "harvest-consumer", "gather"],
-    "harvest-fetch": ["ckan", "ogpcatalog", "harvest-consumer", "fetch"],
+    "harvest-gather": ["ckan", "ogpcatalog", "harvest", "consumer", "gather"],
+    "harvest-fetch": ["ckan", "ogpcatalog", "harvest", "consumer", "fetch"],
 }
 HARVEST_CONSUMERS = ("harvest-gather", "harvest-fetch")
 SCALABLE_SERVICES = ("ckan", "worker", "harvest-gather", "harvest-fetch")
@@ -376,12 +374,11 @@ def scheduler_problems(stack: Stack) -> list[str]:
         if script is not None and script.is_file():
             texts.append(script.read_text(encoding="utf-8"))
     text = "\n".join(texts)
-    problems = []
-    if not re.search(r"\bharvester run\b", text):
-        problems.append("the scheduler does not run `ckan harvester run`")
-    if not re.search(r"\bogpcatalog metrics snapshot\b", text):
-        problems.append("the scheduler does not run `ckan ogpcatalog metrics snapshot`")
-    return problems
+    # One command runs every periodic job (harvests, the metrics snapshot, OCDS retries), the
+    # same as `make run`'s scheduler (tests/test_stack.py).
+    if not re.search(r"\bogpcatalog schedule\b", text):
+        return ["the scheduler does not run `ckan ogpcatalog schedule`"]
+    return []
 
 
 def image_problems(stack: Stack) -> list[str]:
@@ -391,10 +388,9 @@ def image_problems(stack: Stack) -> list[str]:
     if not web.get("build") or not web.get("image"):
         problems.append("service ckan must build the portal image and name it")
     for name, service in found.items():
-        runs_ckan = name in CKAN_SERVICES or any(
-            part == "ckan" or part.startswith("/srv/app/")
-            for part in command_of(service) + command_of(service, "entrypoint")
-        )
+        command = command_of(service) + command_of(service, "entrypoint")
+        runs_ckan = name in CKAN_SERVICES or command[:1] == ["ckan"] or any(
+            part.startswith("/srv/app/") for part in command)
         if runs_ckan and (service.get("image"), service.get("build")) != (web.get("image"), web.get("build")):
             problems.append(f"service {name} runs CKAN but not from the image that service ckan builds")
     build = web.get("build") or {}
@@ -427,12 +423,22 @@ def missing_files(stack: Stack) -> list[str]:
         if keyword in ("ENTRYPOINT", "CMD"):
             referenced += re.findall(r"\"(/[^\"]+)\"", rest)
     for service in services(stack).values():
-        referenced += [part for part in command_of(service) + command_of(service, "entrypoint")
-                       if part.startswith("/")]
+        mounted = []
         for volume in service.get("volumes") or []:
-            source = volume.split(":", 1)[0] if isinstance(volume, str) else volume.get("source", "")
-            if source.startswith(".") and not (stack.root / source).exists():
-                problems.append(f"bind mount {source} does not exist in docker/")
+            if isinstance(volume, str):
+                source, _, target = volume.partition(":")
+                target = target.split(":", 1)[0]
+            else:
+                source, target = volume.get("source", ""), volume.get("target", "")
+            if source.startswith("."):
+                mounted.append(target)
+                if not (stack.root / source).exists():
+                    problems.append(f"bind mount {source} does not exist in docker/")
+        # A path under a bind mount comes from the repository (checked above), not the image.
+        referenced += [part for part in command_of(service) + command_of(service, "entrypoint")
+                       if part.startswith("/") and not any(
+                           part == target or part.startswith(target.rstrip("/") + "/")
+                           for target in mounted)]
     for path in referenced:
         if path in BASE_IMAGE_PATHS:
             continue
@@ -564,7 +570,20 @@ def test_production_loads_solr_search_not_the_postgres_search_plugin(production_
     assert plugin_problems(production_stack) == []
 
 
-def test_scheduler_runs_harvests_and_metric_snapshots(production_stack):
+def test_production_solr_serves_the_configset_the_tests_run_against(production_stack):
+    solr = services(production_stack)["solr"]
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in solr["volumes"]
+              if isinstance(volume, str) and volume.startswith(".")}
+    command = command_of(solr)
+    assert command[:2] == ["solr-precreate", "ckan"]
+    configset = command[2]
+    assert (production_stack.root / mounts[configset]).resolve() == (
+        repo_root(production_stack) / "solr" / "configsets" / "ckan").resolve()
+    assert (repo_root(production_stack) / "solr" / "configsets" / "ckan" / "conf"
+            / "managed-schema.xml").is_file()
+
+
+def test_scheduler_runs_the_schedule_command(production_stack):
     assert scheduler_problems(production_stack) == []
 
 
@@ -746,10 +765,7 @@ def test_a_broken_copy_of_the_compose_file_on_disk_is_reported(tmp_path):
 
     assert any(POSTGRES_SEARCH_PLUGIN in problem for problem in plugin_problems(stack))
     assert "/srv/app/bin/scheduler.sh comes from docker/bin/scheduler.sh, which does not exist" in missing_files(stack)
-    assert scheduler_problems(stack) == [
-        "the scheduler does not run `ckan harvester run`",
-        "the scheduler does not run `ckan ogpcatalog metrics snapshot`",
-    ]
+    assert scheduler_problems(stack) == ["the scheduler does not run `ckan ogpcatalog schedule`"]
 
 
 # --- The scripts do what the stack relies on ---------------------------------------------------
@@ -757,69 +773,50 @@ def test_a_broken_copy_of_the_compose_file_on_disk_is_reported(tmp_path):
 
 @pytest.fixture
 def fake_ckan(tmp_path):
-    """A `ckan` on PATH that logs its arguments; FAKE_CKAN_FAIL makes matching calls fail."""
+    """A `ckan` on PATH that logs its arguments."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "ckan-calls.log"
     script = bin_dir / "ckan"
-    script.write_text(
-        "#!/bin/bash\n"
-        'echo "$*" >> "$FAKE_CKAN_LOG"\n'
-        'if [[ -n "${FAKE_CKAN_FAIL:-}" && "$*" == *"$FAKE_CKAN_FAIL"* ]]; then exit 3; fi\n'
-    )
+    script.write_text('#!/bin/bash\necho "$*" >> "$FAKE_CKAN_LOG"\n')
     script.chmod(0o755)
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
         "FAKE_CKAN_LOG": str(log),
         "CKAN_INI": str(tmp_path / "ckan.ini"),
-        "SCHEDULER_STATE_DIR": str(tmp_path / "state"),
-        "SCHEDULER_TICK_SECONDS": "0.1",
-        "HARVEST_RUN_INTERVAL_MINUTES": "1",
-        "METRICS_SNAPSHOT_AT": "00:00",
+        "HARVEST_RUN_INTERVAL_MINUTES": "15",
+        "METRICS_SNAPSHOT_AT": "02:00",
     }
     return env, log
 
 
-def run_scheduler_for(seconds: float, env: dict[str, str]) -> int:
-    process = subprocess.Popen(["bash", str(DOCKER / "bin" / "scheduler.sh")], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(seconds)
-    process.send_signal(signal.SIGTERM)
-    return process.wait(timeout=10)
+def run_scheduler_script(env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(DOCKER / "bin" / "scheduler.sh")], env=env,
+                          capture_output=True, text=True, timeout=10)
 
 
-def calls(log: Path, command: str) -> int:
-    lines = log.read_text().splitlines() if log.exists() else []
-    return sum(line.endswith(command) for line in lines)
-
-
-def test_scheduler_runs_harvests_each_interval_and_one_snapshot_a_day(fake_ckan):
+def test_scheduler_runs_the_schedule_command_with_the_compose_settings(fake_ckan):
+    """The periodic jobs themselves (one snapshot a day, also after a restart; a failed one
+    tried again later; harvests each interval) are tested on the command: tests/schedule/."""
     env, log = fake_ckan
 
-    assert run_scheduler_for(1.0, env) == 0
-    assert run_scheduler_for(1.0, env) == 0  # a restart: harvests again, no second snapshot
+    result = run_scheduler_script(env)
 
-    assert calls(log, "harvester run") == 2
-    assert calls(log, "ogpcatalog metrics snapshot") == 1
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert log.read_text().splitlines() == [
+        f"-c {env['CKAN_INI']} ogpcatalog schedule --harvest-interval 900 --snapshot-at 02:00"]
 
 
-def test_scheduler_retries_a_failed_snapshot_later_not_every_tick(fake_ckan):
+@pytest.mark.parametrize("setting, value", [("METRICS_SNAPSHOT_AT", "2am"),
+                                            ("HARVEST_RUN_INTERVAL_MINUTES", "0.5")])
+def test_scheduler_refuses_a_malformed_setting(fake_ckan, setting, value):
     env, log = fake_ckan
 
-    assert run_scheduler_for(1.0, {**env, "FAKE_CKAN_FAIL": "metrics snapshot"}) == 0
-
-    assert calls(log, "ogpcatalog metrics snapshot") == 1
-    assert calls(log, "harvester run") == 1
-
-
-def test_scheduler_refuses_a_malformed_snapshot_time(fake_ckan):
-    env, log = fake_ckan
-
-    result = subprocess.run(["bash", str(DOCKER / "bin" / "scheduler.sh")],
-                            env={**env, "METRICS_SNAPSHOT_AT": "2am"}, capture_output=True, timeout=10)
+    result = run_scheduler_script({**env, setting: value})
 
     assert result.returncode == 64
+    assert setting in result.stdout
     assert not log.exists()
 
 

@@ -95,3 +95,30 @@ def test_supervisor_restarts_a_command_that_exits(tmp_path):
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
     assert not pidfile.exists()
+
+
+def _supervised(stack: str, name: str) -> list[str]:
+    return re.search(rf"^{name}=\(([^)]*)\)", stack, re.M).group(1).split()
+
+
+def test_make_run_supervises_one_scheduler_running_the_schedule_command():
+    """Harvests, the metrics snapshot and OCDS retries run in `ckan ogpcatalog schedule`, the
+    command the production scheduler runs too (tests/test_docker_stack.py)."""
+    stack = (SCRIPTS / "stack.sh").read_text()
+    supervised = _supervised(stack, "SUPERVISED")
+
+    assert "scheduler" in supervised
+    assert re.search(r'^ +start_supervised scheduler -- "\$VENV/bin/ckan" -c "\$CKAN_INI" '
+                     r'ogpcatalog schedule --harvest-interval "\$HARVEST_INTERVAL"$', stack, re.M)
+    assert "ogpcatalog schedule" in (ROOT / "docker" / "bin" / "scheduler.sh").read_text()
+    for retired in ("harvest-scheduler", "metrics-scheduler", "ocds-retry"):
+        assert retired not in supervised
+        assert f"start_supervised {retired}" not in stack
+    assert "--every" not in stack
+
+
+def test_make_stop_also_stops_the_schedulers_of_earlier_versions():
+    stack = (SCRIPTS / "stack.sh").read_text()
+
+    assert set(_supervised(stack, "RETIRED")) == {"harvest-scheduler", "metrics-scheduler", "ocds-retry"}
+    assert len(re.findall(r'stop_groups "\$\{SUPERVISED\[@\]\}" "\$\{RETIRED\[@\]\}"', stack)) == 2

@@ -4,6 +4,7 @@ Helpers read through actions, never the database directly.
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -12,7 +13,7 @@ from babel import Locale
 from babel.numbers import format_currency, format_decimal
 
 from ckanext.ogpcatalog import codelists
-from ckanext.ogpcatalog.language import type_names
+from ckanext.ogpcatalog.language import current_language, type_names
 from ckanext.ogpcatalog.commitments.evidence import ogpcatalog_evidence_freshness  # noqa: F401
 from ckanext.ogpcatalog.fields import bilingual
 
@@ -43,11 +44,7 @@ __all__ = [
 ]
 
 
-# Chained helpers of other plugins' helpers: registered only when that plugin is loaded.
-CHAINED_FROM_PLUGINS = {"harvesters_info": "harvest"}
-
-
-_language = bilingual.current_language
+_language = current_language
 
 
 # --- the portal's types in CKAN's own phrases ---
@@ -66,7 +63,8 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpos
 @tk.chained_helper
 def harvesters_info(next_helper) -> list[dict[str, Any]]:
     """ckanext-harvest's form lists the harvesters by their untranslated title and
-    description: name them in the visitor's language (upstream_messages.HARVEST_MESSAGES)."""
+    description: name them in the visitor's language (upstream_messages.HARVEST_MESSAGES).
+    Registered only when the harvest plugin is loaded (logic/chains.py)."""
     return [dict(harvester, **{key: tk._(harvester[key]) for key in ("title", "description")
                                if harvester.get(key)})
             for harvester in next_helper()]
@@ -272,3 +270,161 @@ def ogpcatalog_ocds_suggestions(pkg: dict[str, Any]) -> list[dict[str, Any]]:
         return tk.get_action("ogpcatalog_ocds_suggestions_show")({}, {"id": pkg["id"]})["fields"]
     except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
         return []
+
+
+# --- the portal's front door: identity, headline figures, navigation (views/portal.py) ---
+
+__all__ += [
+    "ogpcatalog_portal_name",
+    "ogpcatalog_portal_identity",
+    "ogpcatalog_home_figures",
+    "ogpcatalog_user_initials",
+    "ogpcatalog_new_dataset_links",
+    "ogpcatalog_dashboard_links",
+]
+
+_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
+# The default identity (config_declaration.yaml repeats these defaults).
+_DEFAULT_COLOURS = {"primary": "#1d4e89", "accent": "#0f766e"}
+_HOME_TYPES = ("dataset", "procurement", "commitment")
+
+
+def _in_language(key: str) -> str:
+    """A portal text from the config: ``<key>_en`` on English pages (when set), else ``<key>``."""
+    if _language() == "en":
+        english = (tk.config.get(f"{key}_en") or "").strip()
+        if english:
+            return english
+    return (tk.config.get(key) or "").strip()
+
+
+def ogpcatalog_portal_name() -> str:
+    """The portal's name in the visitor's language (``ckanext.ogpcatalog.portal.name`` and
+    ``name_en``), else CKAN's ``ckan.site_title``."""
+    return _in_language("ckanext.ogpcatalog.portal.name") or tk.config.get("ckan.site_title") or ""
+
+
+def ogpcatalog_portal_identity() -> dict[str, Any]:
+    """Name, tagline, logo and colours of the portal (config keys ``ckanext.ogpcatalog.portal.*``).
+    A colour that is not ``#rgb``/``#rrggbb`` falls back to the default identity's."""
+    colours = {}
+    for role, default in _DEFAULT_COLOURS.items():
+        value = (tk.config.get(f"ckanext.ogpcatalog.portal.colour_{role}") or "").strip()
+        colours[role] = value if _COLOUR.fullmatch(value) else default
+    return {
+        "name": ogpcatalog_portal_name(),
+        "tagline": _in_language("ckanext.ogpcatalog.portal.tagline"),
+        "logo": (tk.config.get("ckanext.ogpcatalog.portal.logo") or "").strip(),
+        "colours": colours,
+    }
+
+
+def _visitor_context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def ogpcatalog_home_figures() -> dict[str, Any]:
+    """The home page's headline figures, from what the visitor may see (``package_search``):
+    datasets of each type, institutions that publish, procurement processes and their declared
+    value per currency, commitments by status."""
+    search = tk.get_action("package_search")
+    type_query = "dataset_type:(" + " OR ".join(_HOME_TYPES) + ")"
+    try:
+        counts = search(_visitor_context(), {
+            "q": "", "fq": type_query, "rows": 0, "facet.limit": -1,
+            "facet.field": ["dataset_type", "organization", "commitment_status"]})
+        procurement = search(_visitor_context(), {
+            "q": "", "fq": "dataset_type:procurement", "rows": 1000})
+    except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
+        return {}
+    facets = counts.get("facets") or {}
+    by_type = {t: int((facets.get("dataset_type") or {}).get(t, 0)) for t in _HOME_TYPES}
+    processes = 0
+    values: dict[str, Decimal] = {}
+    for pkg in procurement.get("results") or []:
+        count = _number(pkg.get("process_count"))
+        processes += int(count) if count is not None and count.is_finite() else 0
+        for item in pkg.get("total_values") or []:
+            amount = _number((item or {}).get("amount"))
+            currency = (item or {}).get("currency")
+            if amount is not None and amount.is_finite() and currency:
+                values[currency] = values.get(currency, Decimal(0)) + amount
+    statuses = {code: int(n) for code, n in (facets.get("commitment_status") or {}).items()}
+    commitments = by_type["commitment"]
+    completed = statuses.get("completed", 0)
+    return {
+        "datasets": by_type["dataset"],
+        "all_datasets": sum(by_type.values()),
+        "institutions": len([n for n in (facets.get("organization") or {}).values() if n]),
+        "procurement": by_type["procurement"],
+        "processes": processes,
+        "values": [{"currency": c, "amount": values[c], "text": _whole_money(values[c], c)}
+                   for c in sorted(values)],
+        "commitments": commitments,
+        "commitment_statuses": [
+            {"code": code, "label": ogpcatalog_codelist_label("commitment-status", code),
+             "count": statuses.get(code, 0)}
+            for code in ("completed", "in-progress", "not-started", "withdrawn")
+            if statuses.get(code)],
+        "completed_percent": round(100 * completed / commitments) if commitments else None,
+    }
+
+
+def _whole_money(amount: Decimal, currency: str) -> str:
+    """An amount without its cents (a headline figure), as the visitor's language writes it."""
+    try:
+        pattern = Locale.parse(_language()).currency_formats["standard"].pattern
+        return format_currency(amount, currency, locale=_language(),
+                               format=pattern.replace(".00", ""), currency_digits=False)
+    except (ValueError, TypeError, KeyError):
+        return ogpcatalog_format_money(amount, currency)
+
+
+def ogpcatalog_user_initials(user: Any) -> str:
+    """Up to two initials of a user's display name (the header shows them instead of an
+    external avatar image)."""
+    name = (getattr(user, "display_name", None) or getattr(user, "name", None) or "").strip()
+    words = [w for w in re.split(r"[\s._@-]+", name) if w[:1].isalnum()]
+    return "".join(w[0] for w in words[:2]).upper() or "?"
+
+
+def ogpcatalog_new_dataset_links(owner_org: str | None = None) -> list[dict[str, str]]:
+    """One "add" link per dataset type the portal has (general dataset, procurement,
+    commitment), named in the visitor's language, for the "Add dataset" buttons."""
+    links = []
+    for dataset_type in _HOME_TYPES:
+        try:
+            url = tk.h.url_for(f"{dataset_type}.new", **({"owner_org": owner_org} if owner_org else {}))
+        except Exception:  # noqa: BLE001 - a type whose schema is not loaded has no form
+            continue
+        links.append({"type": dataset_type, "url": url,
+                      "label": tk.h.humanize_entity_type("package", dataset_type, "add link")
+                      or tk._("Add Dataset")})
+    return links
+
+
+def ogpcatalog_dashboard_links() -> list[dict[str, str]]:
+    """The publishers dashboard links the visitor may follow: the portal-wide dashboard
+    (``/publishers``) for whom may read it, and each institution's figures for its editors and
+    admins (``/publishers/<name>``, views/metrics.py)."""
+    context = _visitor_context()
+    links = []
+    try:
+        tk.check_access("ogpcatalog_metrics_summary_show", dict(context), {})
+        links.append({"kind": "portal", "url": tk.h.url_for("ogpcatalog_metrics.index"),
+                      "label": tk._("Publishers dashboard")})
+    except (tk.NotAuthorized, ValueError, KeyError):
+        pass
+    if tk.current_user.is_authenticated and not getattr(tk.current_user, "sysadmin", False):
+        try:
+            own = tk.get_action("organization_list_for_user")(
+                dict(context), {"id": tk.current_user.id, "permission": "create_dataset"})
+        except (tk.NotAuthorized, tk.ObjectNotFound):
+            own = []
+        for org in own[:3]:
+            title = ogpcatalog_institution_title(org["name"])
+            label = (tk._("My institution's figures") if len(own) == 1
+                     else tk._("Figures of {institution}").format(institution=org["name"].upper()))
+            links.append({"kind": "institution", "label": label, "title": title,
+                          "url": tk.h.url_for("ogpcatalog_metrics.institution", id=org["name"])})
+    return links

@@ -1,4 +1,9 @@
-"""The main ckanext-ogpcatalog plugin: wiring only; each capability lives in its own module."""
+"""The main ckanext-ogpcatalog plugin: wiring only; each capability lives in its own module.
+
+Actions (less the chains of plugins that are not loaded: logic/chains.py), auth functions,
+blueprints, commands, config declarations and validators are registered by the blanket
+decorators from ``logic/``, ``views/``, ``cli.py``, ``config_declaration.yaml``.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,14 +14,15 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ogpcatalog import helpers
+from ckanext.ogpcatalog.commitments import evidence
+from ckanext.ogpcatalog.commitments.plan_membership import sync_action_plan_membership
 from ckanext.ogpcatalog.language.api import ApiLanguageMiddleware
-from ckanext.ogpcatalog.upstream.action_errors import register_action_error_handlers
-from ckanext.ogpcatalog.upstream.csrf_exemptions import scope_csrf_exemptions
-from ckanext.ogpcatalog.search import facets, index_fields as index
-from ckanext.ogpcatalog.logic.action import registered_actions
+from ckanext.ogpcatalog.logic import chains
 from ckanext.ogpcatalog.metrics import facts as metrics_facts
 from ckanext.ogpcatalog.ocds import hooks as ocds_hooks
+from ckanext.ogpcatalog.search import facets, index_fields as index
+from ckanext.ogpcatalog.upstream.action_errors import register_action_error_handlers
+from ckanext.ogpcatalog.upstream.csrf_exemptions import scope_csrf_exemptions
 
 
 def i18n_directory() -> str:
@@ -27,17 +33,7 @@ def i18n_directory() -> str:
     return str(Path(__file__).resolve().parent / "i18n")
 
 
-def template_helpers() -> dict[str, Any]:
-    """Every helper of helpers.py; the chained helpers of another plugin's helpers only when
-    that plugin is loaded (CKAN refuses to chain a helper that does not exist)."""
-    found = {name: getattr(helpers, name) for name in helpers.__all__}
-    for name, plugin in helpers.CHAINED_FROM_PLUGINS.items():
-        if not p.plugin_loaded(plugin):
-            found.pop(name, None)
-    return found
-
-
-@tk.blanket.actions(registered_actions)
+@tk.blanket.actions(chains.registered_actions)
 @tk.blanket.auth_functions
 @tk.blanket.blueprints
 @tk.blanket.cli
@@ -60,7 +56,7 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
 
     # ITemplateHelpers
     def get_helpers(self) -> dict[str, Any]:
-        return template_helpers()
+        return chains.registered_helpers()
 
     # IMiddleware
     def make_middleware(self, app, config):
@@ -82,15 +78,20 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
         return index.index_fields(pkg_dict, index.institution_extras)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
+        evidence.hide_unreadable(search_results.get("results") or [], evidence.current_user())
         return facets.label_facet_items(search_results)
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        if not (context.get("ignore_auth") and not context.get("user")):  # not the indexer's
+            evidence.hide_unreadable([pkg_dict], context.get("user"))
         return ocds_hooks.add_summaries(pkg_dict)
 
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        sync_action_plan_membership(pkg_dict.get("id"), pkg_dict.get("action_plan"))
         metrics_facts.mark_stale(pkg_dict.get("id"))
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        sync_action_plan_membership(pkg_dict.get("id"), pkg_dict.get("action_plan"))
         metrics_facts.mark_stale(pkg_dict.get("id"))
 
     def delete(self, entity: Any) -> None:

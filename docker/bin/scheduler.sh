@@ -1,20 +1,19 @@
 #!/bin/bash
-# The portal's clock, run by the `scheduler` service (exactly one of it):
-#   - `ckan harvester run` every HARVEST_RUN_INTERVAL_MINUTES: it creates the jobs of the
-#     harvest sources that are due by their frequency, queues them for the gather consumer and
-#     marks finished jobs as such;
-#   - `ckan ogpcatalog metrics snapshot` once a day, at or after METRICS_SNAPSHOT_AT (HH:MM,
-#     UTC). The day of the last successful snapshot is kept in SCHEDULER_STATE_DIR (a volume),
-#     so a restart does not take a second snapshot the same day; a failed snapshot is retried
-#     an hour later.
-# A failed command is logged and does not stop the clock.
-set -uo pipefail
+# The portal's clock, run by the `scheduler` service (exactly one of it): `ckan ogpcatalog
+# schedule`, the same command as `make run`'s scheduler. In one process it runs
+#   - the harvests every HARVEST_RUN_INTERVAL_MINUTES (what `ckan harvester run` does: it
+#     creates the jobs of the harvest sources that are due by their frequency, queues them for
+#     the gather consumer and marks finished jobs as such);
+#   - the day's metrics snapshot, once a day at or after METRICS_SNAPSHOT_AT (HH:MM, UTC). A
+#     day whose snapshot is in the database gets no second one, also after a restart; a failed
+#     snapshot is tried again an hour later;
+#   - the new attempts of OCDS files whose server was down (every 10 minutes).
+# A failed job is logged and does not stop the clock; SIGTERM stops it once the running job is
+# over. This script only turns the compose file's settings into the command's options.
+set -euo pipefail
 
 harvest_interval_minutes="${HARVEST_RUN_INTERVAL_MINUTES:-15}"
 snapshot_at="${METRICS_SNAPSHOT_AT:-02:00}"
-state_dir="${SCHEDULER_STATE_DIR:-/var/lib/ogpcatalog/scheduler}"
-tick_seconds="${SCHEDULER_TICK_SECONDS:-30}"
-snapshot_retry_seconds=3600
 
 log() {
     printf '%s [scheduler] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"
@@ -28,43 +27,7 @@ if ! [[ "$snapshot_at" =~ ^([01][0-9]|2[0-3]):[0-5][0-9]$ ]]; then
     log "METRICS_SNAPSHOT_AT must be HH:MM (UTC), not '$snapshot_at'"
     exit 64
 fi
-mkdir -p "$state_dir"
-snapshot_marker="$state_dir/last-metrics-snapshot"
 
-run_ckan() {
-    log "ckan $*"
-    if ckan -c "${CKAN_INI:-/srv/app/ckan.ini}" "$@"; then
-        return 0
-    fi
-    local status=$?
-    log "ckan $* failed (exit $status)"
-    return "$status"
-}
-
-trap 'log "stopping"; exit 0' TERM INT
-log "harvest run every ${harvest_interval_minutes} min; metrics snapshot daily at ${snapshot_at} UTC"
-
-next_harvest_run=0
-next_snapshot_try=0
-while true; do
-    now=$(date -u +%s)
-    if (( now >= next_harvest_run )); then
-        run_ckan harvester run
-        next_harvest_run=$(( now + harvest_interval_minutes * 60 ))
-    fi
-
-    today=$(date -u +%Y-%m-%d)
-    if [[ ! "$(date -u +%H:%M)" < "$snapshot_at" ]] \
-        && [[ "$(cat "$snapshot_marker" 2>/dev/null)" != "$today" ]] \
-        && (( now >= next_snapshot_try )); then
-        if run_ckan ogpcatalog metrics snapshot; then
-            echo "$today" > "$snapshot_marker"
-        else
-            next_snapshot_try=$(( now + snapshot_retry_seconds ))
-        fi
-    fi
-
-    # Sleep in the background so that `docker stop` (SIGTERM) is handled at once.
-    sleep "$tick_seconds" &
-    wait $!
-done
+# exec: the command receives `docker stop`'s SIGTERM itself.
+exec ckan -c "${CKAN_INI:-/srv/app/ckan.ini}" ogpcatalog schedule \
+    --harvest-interval "$((harvest_interval_minutes * 60))" --snapshot-at "$snapshot_at"

@@ -45,3 +45,31 @@ def test_cli_reports_missing_columns_and_aborts(cli, portal, tmp_path):
     result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import", str(bad)])
     assert result.exit_code != 0
     assert "Commitment Unique Identifier" in result.output
+
+
+TRACKERS = SHEET.parent / "trackers"
+
+
+def test_cli_reads_a_nested_tracker_file_through_the_map_its_columns_designate(cli, portal):
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import",
+                               str(TRACKERS / "mexico_aga_plan.json"), "--dry-run",
+                               "--owner-org", "mintel"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+    assert _commitments() == 0
+
+
+def test_cli_names_a_column_map(cli, portal):
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import",
+                               str(TRACKERS / "us_nap5_commitments.json"), "--dry-run",
+                               "--column-map", "us-nap5", "--owner-org", "mintel"])
+    assert result.exit_code == 0, result.output
+    assert "0 errors" in result.output
+
+
+def test_cli_refuses_an_unknown_column_map(cli, portal):
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import",
+                               str(TRACKERS / "us_nap5_commitments.json"),
+                               "--column-map", "atlantis"])
+    assert result.exit_code != 0
+    assert "Unknown column map: atlantis" in result.output

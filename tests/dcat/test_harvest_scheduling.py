@@ -1,5 +1,6 @@
-"""Scheduled harvests: the `harvest-scheduler` that `make run` supervises runs
-`ckan harvester run`, which starts a job for each source whose frequency makes it due.
+"""Scheduled harvests: the `scheduler` that `make run` supervises (`ckan ogpcatalog schedule`)
+does what `ckan harvester run` does, which starts a job for each source whose frequency makes
+it due (tests/schedule/ runs the scheduler's harvest job).
 
 The command runs for real as a subprocess on the test's database and Redis db.
 """
@@ -84,13 +85,14 @@ def test_harvester_run_starts_due_daily_sources_not_manual_ones(server, gather_q
 
 
 def test_make_run_supervises_the_scheduler_and_idle_proof_consumers():
-    """`scripts/stack.sh` (`make run`) keeps the consumers and a periodic `harvester run`."""
+    """`scripts/stack.sh` (`make run`) keeps the consumers and the scheduler, whose harvests
+    run every `HARVEST_INTERVAL` seconds."""
     stack = (REPO / "scripts" / "stack.sh").read_text()
     supervised = re.search(r"^SUPERVISED=\(([^)]*)\)", stack, re.MULTILINE).group(1).split()
-    assert {"harvest-gather", "harvest-fetch", "harvest-scheduler"} <= set(supervised)
-    assert re.search(r'start_supervised harvest-scheduler --every "\$HARVEST_INTERVAL" -- '
-                     r'.*ckan" -c "\$CKAN_INI" harvester run$', stack, re.MULTILINE)
+    assert {"harvest-gather", "harvest-fetch", "scheduler"} <= set(supervised)
+    assert re.search(r'start_supervised scheduler -- .*ckan" -c "\$CKAN_INI" ogpcatalog schedule '
+                     r'--harvest-interval "\$HARVEST_INTERVAL"$', stack, re.MULTILINE)
     for stage in ("gather", "fetch"):
         # the stock `harvester gather-consumer` dies after 5 idle seconds (redis-py 8)
-        assert re.search(rf"start_supervised harvest-{stage} -- .*ogpcatalog harvest-consumer "
+        assert re.search(rf"start_supervised harvest-{stage} -- .*ogpcatalog harvest consumer "
                          rf"{stage}$", stack, re.MULTILINE)

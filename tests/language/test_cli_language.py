@@ -73,3 +73,20 @@ def test_the_search_group_takes_the_override_too(cli):
 
     assert result.exit_code == 0, result.output
     assert "Search index ready." in result.output
+
+
+def test_the_search_subgroup_speaks_the_portal_default_language(cli):
+    result = _run(cli, "ogpcatalog", "search", "solr-fields")
+
+    assert result.exit_code == 0, result.output
+    assert "La búsqueda usa PostgreSQL" in result.output
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_the_scheduler_logs_its_jobs_in_the_portal_default_language(cli):
+    result = _run(cli, "ogpcatalog", "schedule", "--once", "--job", "ocds-retry")
+    search = _run(cli, "ogpcatalog", "search", "init")
+
+    assert result.exit_code == 0, result.output
+    assert "ocds-retry: 0 validaciones en cola" in result.output
+    assert "Índice de búsqueda listo." in search.output

@@ -200,7 +200,7 @@ def cache(ckan_config, monkeypatch):
     """Answers reused for 60 seconds; no cached answer before or after the test."""
     from ckan.lib.redis import connect_to_redis
 
-    from ckanext.ogpcatalog.views.metrics import CACHE_PREFIX
+    from ckanext.ogpcatalog.metrics.cache import CACHE_PREFIX
 
     monkeypatch.setitem(ckan_config, "ckanext.ogpcatalog.metrics.dashboard_cache_seconds", 60)
     redis = connect_to_redis()

@@ -2,6 +2,8 @@
 datasets that evidence them and the IRM assessment, through the API and the pages."""
 from __future__ import annotations
 
+import re
+
 import copy
 
 import pytest
@@ -405,6 +407,71 @@ def test_editor_of_the_institution_updates_its_commitment():
     assert updated["commitment_status"] == "withdrawn"
 
 
+# --- The action plan in `groups` (issue 19, item 6) ---
+
+OTHER_PLAN = "ecuador-2022-2024"
+
+
+def _editor_of(org: str) -> dict:
+    editor = factories.User()
+    call_action("organization_member_create", id=org, username=editor["name"], role="editor")
+    return {"user": editor["name"], "ignore_auth": False}
+
+
+def _group_names(dataset: dict) -> list[str]:
+    return [group["name"] for group in dataset["groups"]]
+
+
+def _found_in(plan: str) -> list[str]:
+    result = call_action("package_search", fq=f"groups:{plan}", include_private=True)
+    return [dataset["name"] for dataset in result["results"]]
+
+
+@pytest.mark.usefixtures("portal")
+def test_commitment_created_by_an_editor_lists_its_action_plan_in_groups():
+    """The editor is not a member of the action plan's group, and needs not be."""
+    created = call_action("package_create", _editor_of("sercop"), **_commitment())
+
+    shown = call_action("package_show", {"user": "", "ignore_auth": False}, id=created["id"])
+
+    assert _group_names(shown) == [PLAN]
+    assert _group_names(created) == [PLAN]
+    assert _found_in(PLAN) == ["ec0003-contratacion-abierta"]
+    plan = call_action("group_show", id=PLAN, include_datasets=False)
+    assert plan["package_count"] == 1
+
+
+@pytest.mark.usefixtures("portal")
+def test_changing_the_action_plan_moves_the_commitment():
+    factories.Group(type="action-plan", name=OTHER_PLAN, country_or_locality="Ecuador",
+                    plan_scope="national")
+    context = _editor_of("sercop")
+    created = call_action("package_create", dict(context), **_commitment())
+
+    updated = call_action("package_update", dict(context),
+                          **dict(created, action_plan=OTHER_PLAN))
+
+    assert _group_names(updated) == [OTHER_PLAN]
+    shown = call_action("package_show", {"user": "", "ignore_auth": False}, id=created["id"])
+    assert _group_names(shown) == [OTHER_PLAN]
+    assert _found_in(OTHER_PLAN) == ["ec0003-contratacion-abierta"]
+    assert _found_in(PLAN) == []
+
+    # and back again, through a client that sends the groups it was shown
+    back = call_action("package_update", dict(context),
+                       **dict(updated, action_plan=PLAN))
+    assert _group_names(back) == [PLAN]
+    assert _found_in(PLAN) == ["ec0003-contratacion-abierta"]
+
+
+@pytest.mark.usefixtures("portal")
+def test_action_plan_membership_keeps_other_groups():
+    factories.Group(name="transparencia")
+    created = call_action("package_create", _site(), **_commitment(groups=[{"name": "transparencia"}]))
+
+    assert sorted(_group_names(created)) == [PLAN, "transparencia"]
+
+
 # --- Pages ---
 
 
@@ -545,7 +612,8 @@ def test_dataset_that_evidences_nothing_lists_no_commitment(app):
 
     body = app.get("/dataset/procesos-contratacion-2024").body
 
-    assert "/commitment/" not in body
+    # No link to a commitment (the site menu links the commitments list, "/commitment/").
+    assert not re.search(r'href="/commitment/[^"]', body)
     assert "evidenced-commitments" not in body
 
 

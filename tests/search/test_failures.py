@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 HOSTILE_QUERIES = [
     'title:"unterminated',
-    "((((agua",
+    "title:((((agua",  # a field query: full Lucene syntax (a plain q is dismax, as in Solr)
     "agua AND",
     "metadata_modified:[2020-01-01 TO",
     "metadata_modified:[yesterday TO NOW]",
@@ -122,3 +122,51 @@ def test_index_without_read_permission_is_503(app):
 
     assert response.status_code == 503
     assert "search" in response.json["error"]["message"].lower()
+
+
+# Issue 16, item 6: NUL characters, date math past the calendar and queries too complex for
+# PostgreSQL were 500s (or a 503 "Unable to connect"): each is the user's error, a 400.
+NUL_AND_OVERFLOW = [
+    {"q": "name:a\x00b"},
+    {"fq": "tags:a\x00"},
+    {"q": "agua\x00"},
+    {"q": "metadata_modified:[NOW-9999999999DAYS TO NOW]"},
+    {"q": "metadata_modified:[NOW-9999999999YEARS TO NOW]"},
+    {"q": "metadata_modified:[NOW-9999999999HOURS TO NOW]"},
+    {"fq": "metadata_modified:[NOW-99999999999999999MILLIS TO NOW]"},
+]
+
+
+@pytest.mark.parametrize("params", NUL_AND_OVERFLOW)
+def test_nul_and_overflowing_dates_are_a_400(app, params):
+    factories.Dataset(title="Agua potable")
+
+    response = app.get("/api/3/action/package_search", query_string=params, status=None)
+
+    assert response.status_code == 400, (response.status_code, response.body[:300])
+    assert response.json["success"] is False
+    assert "psycopg2" not in str(response.json["error"])
+
+
+@pytest.mark.parametrize("url, params", [
+    ("/dataset/", {"tags": "a\x00"}),
+    ("/dataset/", {"q": "metadata_modified:[NOW-9999999999DAYS TO NOW]"}),
+    ("/catalog.ttl", {"q": "metadata_modified:[NOW-9999999999DAYS TO NOW]"}),
+    ("/catalog.ttl", {"q": "name:a\x00b"}),
+])
+def test_nul_and_overflowing_dates_on_pages_are_a_400(app, url, params):
+    response = app.get(url, query_string=params, status=None)
+
+    assert response.status_code == 400, (response.status_code, response.body[:300])
+
+
+def test_a_query_too_complex_for_the_database_is_a_query_error_not_a_connection_error():
+    from ckan.lib.search.common import SearchQueryError
+
+    from ckanext.ogpcatalog.search import connection
+
+    class StackDepth(Exception):
+        pgcode = "54001"  # statement_too_complex: "stack depth limit exceeded"
+
+    with pytest.raises(SearchQueryError):
+        connection._raise_read_error(sa.exc.OperationalError("SELECT", {}, StackDepth()))

@@ -21,7 +21,8 @@ from typing import Any
 
 import yaml
 
-LANGUAGES = ("es", "en")
+from ckanext.ogpcatalog.language import LANGUAGES
+
 DIRECTORY = Path(__file__).resolve().parent
 
 

@@ -12,7 +12,7 @@ import yaml
 import ckan.plugins.toolkit as tk
 
 from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
-from ckanext.ogpcatalog.commitments import sheet
+from ckanext.ogpcatalog.commitments import sheet, trackers
 
 PROGRESS = "ogpcatalog_progress"  # logic.action.commitments.PROGRESS
 
@@ -41,18 +41,26 @@ def commitments():
               help=N_("Language of the sheet's texts."))
 @click.option("--columns", "columns_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help=N_("YAML file mapping other header names to the sheet's columns."))
+@click.option("--column-map", "column_map",
+              help=N_("Another tracker's file: the name of a shipped column map (mexico-aga, "
+                      "buenos-aires, us-nap5) or a YAML file of one. By default a file whose "
+                      "columns match a shipped map is read through it."))
 @click.option("--verbose", "-v", is_flag=True, help=N_("List every row, not only the errors."))
 def import_(file: Path, dry_run: bool, action_plan: str | None, owner_org: str | None,
-            language: str | None, columns_file: Path | None, verbose: bool):
+            language: str | None, columns_file: Path | None, column_map: str | None,
+            verbose: bool):
     content = file.read_bytes()
     try:
         columns = yaml.safe_load(columns_file.read_text(encoding="utf-8")) if columns_file else None
-        total = len(sheet.read(content, columns, required=()).rows)
-    except (sheet.SheetError, yaml.YAMLError, OSError) as error:
+        if column_map and Path(column_map).is_file():
+            column_map = Path(column_map).read_text(encoding="utf-8")
+        total = len(trackers.read(content, columns, required=(), column_map=column_map).rows)
+    except (sheet.SheetError, trackers.ColumnMapError, yaml.YAMLError, OSError) as error:
         tk.error_shout(error)
         raise click.Abort()
     data = {"csv": sheet.decode(content), "dry_run": dry_run, "action_plan": action_plan,
-            "owner_org": owner_org, "language": language, "columns": columns}
+            "owner_org": owner_org, "language": language, "columns": columns,
+            "column_map": column_map}
     counts = {"created": 0, "updated": 0, "unchanged": 0, "error": 0}
     context = _site_context()
     try:

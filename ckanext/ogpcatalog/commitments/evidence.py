@@ -7,6 +7,11 @@ query (the metrics may call it).
 ``ogpcatalog_evidence_freshness()``: a template helper (registered through helpers.py) telling
 whether an evidence dataset is up to date against its declared update frequency, with the
 metrics' rule: up to date while the time since its last change is under period x 1.2.
+
+``may_read()`` / ``hide_unreadable()``: evidence names only datasets the acting user may read
+(``package_show`` auth), when it is stored (the ``ogpcatalog_dataset_refs`` validator) and
+when it is shown (``after_dataset_show`` / ``after_dataset_search``: a dataset may become
+private or draft after it was cited).
 """
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ import re
 from typing import Any
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 
 from ckanext.ogpcatalog import codelists
@@ -63,6 +69,58 @@ def evidence_counts(action_plan: str | None = None, public_only: bool = True) ->
     with_evidence = sum(p["with_evidence"] for p in plans.values())
     return {"total": total, "with_evidence": with_evidence,
             "without_evidence": total - with_evidence, "action_plans": plans}
+
+
+# --- who may read an evidence dataset -------------------------------------------------------
+
+def may_read(context: Any, package: Any) -> bool:
+    """Whether the context's user may read ``package`` (a ``model.Package``), by the portal's
+    ``package_show`` auth. An internal call without a user (``ignore_auth`` and no user) may."""
+    user = context.get("user") if context else None
+    if not user and context and context.get("ignore_auth"):
+        return True
+    if package.state == "active" and not package.private:
+        return True
+    try:
+        tk.check_access("package_show", {"model": model, "session": model.Session, "user": user or ""},
+                        {"id": package.id})
+    except (tk.NotAuthorized, tk.ObjectNotFound):
+        return False
+    return True
+
+
+def _readable_names(names: set[str], user: str | None) -> set[str]:
+    """Of ``names``, those the user may read: public active datasets in one query, the rest
+    one by one through the auth function."""
+    if not names:
+        return set()
+    rows = model.Session.query(model.Package).filter(model.Package.name.in_(sorted(names))).all()
+    context = {"user": user or ""}
+    return {row.name for row in rows if row.state != "deleted" and may_read(context, row)}
+
+
+def hide_unreadable(pkg_dicts: list[dict[str, Any]], user: str | None) -> None:
+    """Remove from the milestones' ``evidence_datasets`` of ``pkg_dicts`` (in place) the
+    datasets ``user`` may not read: private, draft, deleted or missing ones."""
+    cited = [milestone for pkg in pkg_dicts if pkg.get("type") == "commitment"
+             for milestone in (pkg.get("milestones") or []) if isinstance(milestone, dict)
+             and isinstance(milestone.get("evidence_datasets"), list)]
+    names = {str(name) for milestone in cited for name in milestone["evidence_datasets"]}
+    if not names:
+        return
+    readable = _readable_names(names, user)
+    for milestone in cited:
+        milestone["evidence_datasets"] = [name for name in milestone["evidence_datasets"]
+                                          if str(name) in readable]
+
+
+def current_user() -> str | None:
+    """The name of the user of the web request (None outside one, or anonymous)."""
+    try:
+        user = tk.current_user
+        return None if user.is_anonymous else user.name
+    except (AttributeError, RuntimeError):
+        return None
 
 
 # --- freshness ------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ its `action-plan` group.
 One row is one unit of work: it is checked in full (the schema's own validation) before
 anything is written, and written by CKAN's actions, each of which commits; a bad row is
 reported (row number, column, message in the user's language) and the next row goes on.
-Rows are matched to commitments by their OGP identifier, and a row that would change nothing
-is not written (no new activity).
+Rows are matched to commitments by their OGP identifier, else (rows of another tracker, read
+through a column map) by the tracker's own identifier within the row's action plan, and a row
+that would change nothing is not written (no new activity).
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ _FIELD_COLUMN = {
     "tags": "theme", "tag_string": "theme",
     "action_plan": "country",
     "start_date": "start_date", "end_date": "end_date",
+    "tracker_id": "tracker_id", "problem": "problem", "commitment_status": "commitment_status",
+    "milestones": "milestones",
     **{field: field for field in sheet_module.IRM_FIELDS},
 }
 
@@ -55,6 +58,7 @@ class RowReport:
     changed: list[str] = dataclasses.field(default_factory=list)
     errors: list[dict[str, str]] = dataclasses.field(default_factory=list)
     warnings: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    tracker_id: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -142,6 +146,35 @@ def find_commitment(ogp_id: str) -> model.Package | None:
     ).first()
 
 
+def find_tracked(tracker_id: str, action_plan: str | None) -> model.Package | None:
+    """The commitment (not deleted) of this action plan with this identifier of its tracker."""
+    if not tracker_id or not action_plan:
+        return None
+    return model.Session.query(model.Package).filter(
+        model.Package.extras["tracker_id"].astext == tracker_id,
+        model.Package.extras["action_plan"].astext == action_plan,
+        model.Package.type == "commitment",
+        model.Package.state != model.State.DELETED,
+    ).first()
+
+
+def _merged_milestones(old: list[dict[str, Any]], new: list[dict[str, Any]],
+                       language: str) -> list[dict[str, Any]]:
+    """The tracker's milestones, in its order; the portal's milestone at the same place keeps
+    what the tracker does not give (evidence, the other language, the status)."""
+    merged = []
+    for index, milestone in enumerate(new):
+        kept = dict(old[index]) if index < len(old) else {}
+        kept["description"] = _merged(kept.get("description"), language, milestone["description"])
+        for field in ("start_date", "end_date", "status"):
+            if milestone.get(field):
+                kept[field] = milestone[field]
+            elif field != "status":
+                kept.pop(field, None)
+        merged.append({k: v for k, v in kept.items() if v not in (None, "", [])})
+    return merged
+
+
 def _free_name(base: str, taken: Callable[[str], bool]) -> str:
     base = base[:90].strip("-")
     name, counter = base, 1
@@ -207,7 +240,7 @@ def desired_fields(values: dict[str, Any], existing: dict[str, Any], language: s
     bilingual texts, the kinds of supporting institutions). Only the file's columns count."""
     fields: dict[str, Any] = {}
     for key, field in (("title", "title_translated"), ("short_title", "short_title"),
-                       ("full_text", "notes_translated")):
+                       ("full_text", "notes_translated"), ("problem", "problem")):
         if key in values:
             fields[field] = _merged(existing.get(field), language, values[key])
     if "lead_institution" in values:
@@ -237,17 +270,30 @@ def desired_fields(values: dict[str, Any], existing: dict[str, Any], language: s
             kept = set(existing.get(key) or []) - set(values[f"{key}_columns"])
             chosen = kept | set(values[key])
             fields[key] = [code.code for code in codelists.get(codelist).codes if code.code in chosen]
-    for key in ("start_date", "end_date", *sheet_module.IRM_FIELDS):
+    for key in ("start_date", "end_date", *sheet_module.IRM_FIELDS, "tracker_id",
+                "commitment_status"):
         if key in values:
             fields[key] = values[key]
+    if values.get("ogp_id") and existing and existing.get("ogp_id") != values["ogp_id"]:
+        fields["ogp_id"] = values["ogp_id"]  # a commitment of a tracker whose OGP code is known now
+    if "milestones" in values:
+        fields["milestones"] = _merged_milestones(existing.get("milestones") or [],
+                                                  values["milestones"], language)
     return fields
 
 
 def _comparable(field: str, value: Any) -> Any:
     if value in (None, "", [], {}):
         return None
-    if field in ("title_translated", "short_title", "notes_translated", "lead_institution_name"):
+    if field in ("title_translated", "short_title", "notes_translated", "lead_institution_name",
+                 "problem"):
         return {k: v.strip() for k, v in bilingual.loads(value).items() if v and v.strip()} or None
+    if field == "milestones":
+        return [(_comparable("problem", item.get("description")),
+                 *(str(item.get(k) or "")[:10] or None for k in ("start_date", "end_date")),
+                 item.get("status") or None, item.get("evidence_url") or None,
+                 sorted(item.get("evidence_datasets") or []))
+                for item in value]
     if field == "tags":
         return sorted(tag["name"] if isinstance(tag, dict) else str(tag) for tag in value)
     if field in ("ogp_values", "policy_areas"):
@@ -329,7 +375,7 @@ class Importer:
         reports: list[RowReport] = []
         seen: dict[str, int] = {}
         for row_number, row in self.sheet.rows:
-            report = self.import_row(sheet_module.parse_row(row_number, row), seen)
+            report = self.import_row(sheet_module.parse_row(row_number, row, self.sheet.whole), seen)
             reports.append(report)
             if progress:
                 progress(report)
@@ -337,17 +383,24 @@ class Importer:
 
     def import_row(self, record: Record, seen: dict[str, int]) -> RowReport:
         values = record.values
-        report = RowReport(record.row, values.get("ogp_id", ""))
+        report = RowReport(record.row, values.get("ogp_id", ""),
+                           tracker_id=values.get("tracker_id", ""))
         try:
             for error in record.errors:
                 report.errors.append({"field": self.sheet.header(error.key), "message": str(error)})
+            for warning in record.warnings:
+                report.warnings.append({"field": self.sheet.header(warning.key),
+                                        "message": str(warning)})
             ogp_id = values.get("ogp_id")
-            if ogp_id and ogp_id in seen:
-                report.errors.append({"field": self.sheet.header("ogp_id"), "message": tk._(
+            # The tracker's identifiers apart from OGP's (a tracker may number its rows 1, 2...).
+            key, column = (ogp_id, "ogp_id") if ogp_id else (
+                "\x00" + values.get("tracker_id", ""), "tracker_id")
+            if key.strip("\x00") and key in seen:
+                report.errors.append({"field": self.sheet.header(column), "message": tk._(
                     "Duplicate identifier {value}: already in row {row}").format(
-                        value=ogp_id, row=seen[ogp_id])})
-            elif ogp_id:
-                seen[ogp_id] = record.row
+                        value=key.strip("\x00"), row=seen[key])})
+            elif key.strip("\x00"):
+                seen[key] = record.row
             if report.errors:
                 raise RowFailed()
             self._write(values, report)
@@ -383,9 +436,11 @@ class Importer:
         return data["name"], data
 
     def _write(self, values: dict[str, Any], report: RowReport) -> None:
-        package = find_commitment(values["ogp_id"])
-        existing = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id}) if package else {}
         plan, new_plan = self._plan_name(values, report)
+        package = find_commitment(values["ogp_id"]) if values.get("ogp_id") else None
+        if package is None and not new_plan:
+            package = find_tracked(values.get("tracker_id", ""), plan)
+        existing = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id}) if package else {}
         report.action_plan = plan
         fields = desired_fields(values, existing, self.options.language, self.portal, report, self.sheet)
         if plan and plan != existing.get("action_plan"):
@@ -441,10 +496,12 @@ class Importer:
             raise RowFailed()
         title = bilingual.pick(fields.get("short_title") or fields.get("title_translated") or {},
                                self.options.language)[0]
-        base = munge_title_to_name(f"{values['ogp_id']} {title}".strip())[:60].strip("-")
-        report.name = _free_name(base, _package_name_taken)
-        return {"type": "commitment", "name": report.name, "ogp_id": values["ogp_id"],
-                "owner_org": owner, **fields}
+        base = munge_title_to_name(f"{values.get('ogp_id', '')} {title}".strip())[:60].strip("-")
+        report.name = _free_name(base or "commitment", _package_name_taken)
+        data = {"type": "commitment", "name": report.name, "owner_org": owner, **fields}
+        if values.get("ogp_id"):
+            data["ogp_id"] = values["ogp_id"]
+        return data
 
 
 def summary(reports: list[RowReport]) -> dict[str, int]:

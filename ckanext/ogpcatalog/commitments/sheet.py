@@ -80,7 +80,8 @@ def columns() -> list[tuple[str, str]]:
 
 
 def header_of(key: str) -> str:
-    return dict(columns())[key]
+    """OGP's header of a column (a key that is not one of the sheet's: the key itself)."""
+    return dict(columns()).get(key, key)
 
 
 # --- header names -------------------------------------------------------------------------
@@ -230,6 +231,9 @@ class Sheet:
     missing: list[str]                # required keys absent
     rows: list[tuple[int, dict[str, str]]]  # (row number in the file, key -> cell text)
     delimiter: str                    # ",", ";", "json" or "xlsx"
+    whole: frozenset[str] = frozenset()  # list keys (theme...) whose cells are one item each
+    column_map: str | None = None     # the tracker's column map the file was read with
+    language: str | None = None       # the language of the tracker's texts, when the map says
 
     def header(self, key: str) -> str:
         """The header the file uses for ``key`` (OGP's name when the file lacks it)."""
@@ -486,12 +490,59 @@ class Record:
     row: int
     values: dict[str, Any]       # keys of the file's known columns only
     errors: list[CellError]
+    warnings: list[CellError] = dataclasses.field(default_factory=list)
 
 
-def parse_row(row_number: int, row: Mapping[str, str]) -> Record:
-    """Cell texts -> values; every cell is checked, each bad cell gives one error."""
+_OGP_ID = re.compile(r"[A-Z]{2}\d{4}")
+
+
+def status_code(key: str, text: str) -> str:
+    """A code of ``commitment-status`` from its code or its English or Spanish label."""
+    if not text.strip():
+        return ""
+    found = _code_names("commitment-status").get(normalise(text))
+    if found:
+        return found
+    allowed = ", ".join(code.label["en"] for code in codelists.get("commitment-status").codes)
+    raise CellError(key, tk._("Unknown value: {value}. Expected one of: {allowed}")
+                    .format(value=text, allowed=allowed))
+
+
+def milestones(key: str, text: str, warnings: list[CellError] | None = None) -> list[dict[str, Any]]:
+    """A column map's milestones (a JSON list of description, start_date, end_date, status
+    texts) as values of the portal; a milestone without a description is left out, and the
+    dates of one that ends before it starts (a tracker's slip) are left out with a warning."""
+    found: list[dict[str, Any]] = []
+    for item in json.loads(text or "[]"):
+        if not (item.get("description") or "").strip():
+            continue
+        milestone: dict[str, Any] = {"description": item["description"].strip()}
+        for field in ("start_date", "end_date"):
+            if value := date(key, item.get(field) or "", end=field == "end_date"):
+                milestone[field] = value
+        start, end = milestone.get("start_date"), milestone.get("end_date")
+        if start and end and end < start:
+            del milestone["start_date"], milestone["end_date"]
+            if warnings is not None:
+                warnings.append(CellError(key, tk._(
+                    "Milestone “{milestone}”: the end date ({end}) is before the start date "
+                    "({start}); its dates were left out").format(
+                        milestone=milestone["description"][:60], end=end, start=start)))
+        if value := status_code(key, item.get("status") or ""):
+            milestone["status"] = value
+        found.append(milestone)
+    return found
+
+
+def parse_row(row_number: int, row: Mapping[str, str],
+              whole: Iterable[str] = ()) -> Record:
+    """Cell texts -> values; every cell is checked, each bad cell gives one error.
+
+    :param whole: list keys whose cells are one item each (a column map's ``whole``)
+    """
     values: dict[str, Any] = {}
     errors: list[CellError] = []
+    warnings: list[CellError] = []
     ogp_values: list[str] | None = None
     areas: list[str] | None = None
     for key, text in row.items():
@@ -504,8 +555,14 @@ def parse_row(row_number: int, row: Mapping[str, str]) -> Record:
                 values[key] = whole_number(key, text)
             elif key in IRM_FIELDS:
                 values[key] = irm_code(key, text)
+            elif key in ("supporting_institutions", "theme") and key in whole:
+                values[key] = [text.strip()] if text.strip() else []
             elif key in ("supporting_institutions", "theme"):
                 values[key] = split_list(text, commas=key == "theme")
+            elif key == "commitment_status":
+                values[key] = status_code(key, text)
+            elif key == "milestones":
+                values[key] = milestones(key, text, warnings)
             elif key.startswith("value:"):
                 ogp_values = ogp_values if ogp_values is not None else []
                 if flag(key, text):
@@ -526,17 +583,20 @@ def parse_row(row_number: int, row: Mapping[str, str]) -> Record:
         values["policy_areas"] = areas
         values["policy_areas_columns"] = [k.split(":", 1)[1] for k in row if k.startswith("area:")]
     if "ogp_id" in row:
-        identifier = re.sub(r"\s+", "", row["ogp_id"]).upper()
-        values["ogp_id"] = identifier
-        if not identifier:
+        identifier = re.sub(r"\s+", "", row["ogp_id"])
+        # Stored in upper case when it is an OGP code; anything else is reported as written.
+        values["ogp_id"] = identifier.upper() if _OGP_ID.fullmatch(identifier.upper()) else identifier
+        if not identifier and not (row.get("tracker_id") or "").strip():
             errors.append(CellError("ogp_id", tk._("Missing value")))
+    if "tracker_id" in row:
+        values["tracker_id"] = row["tracker_id"].strip()
     if "title" in row and not row["title"].strip():
         errors.append(CellError("title", tk._("Missing value")))
     start, end = values.get("start_date"), values.get("end_date")
     if start and end and end < start:
         errors.append(CellError("end_date", tk._("The end date ({end}) is before the start date "
                                                  "({start})").format(end=end, start=start)))
-    return Record(row_number, values, errors)
+    return Record(row_number, values, errors, warnings)
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD, Namespace
 
 from ckanext.ogpcatalog.dcat.languages import EU_LANGUAGE_AUTHORITY
+from ckanext.ogpcatalog.dcat.vocabulary import language_code
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
@@ -238,7 +239,6 @@ class _Builder:
         return distribution
 
     def languages(self, subject, value: Any) -> None:
-        from ckanext.ogpcatalog.dcat.vocabulary import language_code
         for tag in self.strings(value):
             code = language_code(tag)
             if code:

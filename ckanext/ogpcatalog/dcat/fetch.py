@@ -29,6 +29,10 @@ import certifi
 import urllib3
 
 import ckan.plugins.toolkit as tk
+from flask import has_request_context
+
+from ckanext.ogpcatalog.language import N_  # noqa: F401  (re-exported: guards, harvester...)
+from ckanext.ogpcatalog.language.context import default_language_request
 
 MAX_REDIRECTS = 5
 CONNECT_TIMEOUT = 10.0
@@ -49,16 +53,9 @@ ACCEPT_HEADER = ("application/rdf+xml, text/turtle;q=0.9, application/ld+json;q=
                  "application/json;q=0.8, application/xml;q=0.5, */*;q=0.1")
 
 
-def N_(message: str) -> str:
-    """Mark an English msgid for extraction (Babel's `N_` keyword); translated when shown."""
-    return message
-
-
 def _(message: str) -> str:
     """gettext in the request's language; outside a request (the harvest consumers) in the
-    portal's default language, through CKAN's internal request context."""
-    from flask import has_request_context
-
+    portal's default language (language/context.py's ``default_language_request``)."""
     if has_request_context():
         return tk._(message)
     return _default_language_gettext(message)
@@ -66,10 +63,7 @@ def _(message: str) -> str:
 
 def _default_language_gettext(message: str) -> str:
     try:
-        from ckan.config.middleware import _internal_test_request_context as context
-        if context is None:
-            return message
-        with context:
+        with default_language_request():
             return tk._(message)
     except Exception:  # no CKAN application at all (plain scripts)
         return message

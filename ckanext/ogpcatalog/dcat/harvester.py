@@ -9,26 +9,26 @@ What it adds to ``DCATRDFHarvester``:
 * no mass deletion: an empty or broken answer, a failed page or a sudden drop below the
   deletion threshold deletes nothing; only the source's own harvested datasets are deleted;
 * incremental: a record whose content hash has not changed is not imported again;
-* a dry run (:func:`plan_harvest`) that computes the same plan and writes nothing;
+* a dry run (:meth:`OgpCatalogHarvester.plan`, wrapped by :mod:`.dry_run`) that computes the
+  same plan as a harvest and writes nothing;
 * each harvest object imported in one transaction under a lock on its identifier, so two
   consumers never create the same dataset twice.
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
+from urllib.parse import urljoin
 
 import rdflib
 import sqlalchemy as sa
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS
 
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import plugins as lib_plugins
@@ -37,17 +37,21 @@ from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.dcat.processors import RDFParser
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
+from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.dcat import contexts, guards
-from ckanext.ogpcatalog.dcat.fetch import N_, FetchError, _, fetch
+from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
+from ckanext.ogpcatalog.dcat.fetch import N_, FetchError, _, check_url, fetch
+from ckanext.ogpcatalog.dcat.languages import harvest_language
+from ckanext.ogpcatalog.dcat.profile import PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY
 from ckanext.ogpcatalog.dcat.publishers import PublisherIndex, publisher_from_graph
-from ckanext.ogpcatalog.dcat.source_config import ConfigError, SourceConfig, parse_config
+from ckanext.ogpcatalog.dcat.source_config import (
+    QUAD_FORMATS, ConfigError, SourceConfig, parse_config)
+from ckanext.ogpcatalog.dcat.vocabulary import dataset_type_of, language_code_of_tag
+from ckanext.ogpcatalog.upstream.harvest_config_errors import patch_harvest_config_validator
 
 log = logging.getLogger(__name__)
 
 HARVESTER_NAME = "ogpcatalog_dcat"
-# The keys under which the `ogpcatalog` profile lists values it could not read (dcat/profile.py).
-PARSE_ERRORS_KEY = "ogpcatalog_parse_errors"
-PARSE_WARNINGS_KEY = "ogpcatalog_parse_warnings"
 HASH_EXTRA = "content_hash"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 DCAT_PROPERTY = {"theme": DCAT.theme, "keyword": DCAT.keyword,
@@ -100,56 +104,15 @@ class Plan:
         }
 
 
-@contextlib.contextmanager
-def _harvest_language(default_language: str) -> Iterator[None]:
-    try:
-        from ckanext.ogpcatalog.dcat.languages import harvest_language
-    except ImportError:
-        yield
-        return
-    with harvest_language(default_language):
-        yield
-
-
 def _normalize_language(tag: Any) -> Any:
     """A language value as a code of the `language` codelist (``es-EC``, ``es``, ``spa`` and the
     EU authority URI all give ``SPA``); codes already in the codelist and unknown values are
     kept as they are."""
     if not isinstance(tag, str):
         return tag
-    from ckanext.ogpcatalog import codelists
-
-    try:
-        from ckanext.ogpcatalog.dcat.languages import normalize_language_tag
-        language = codelists.get("language")
-    except (ImportError, LookupError, ValueError):
+    if tag in codelists.get("language"):
         return tag
-    if tag in language:
-        return tag
-    iso = normalize_language_tag(tag)
-    for code in language.codes:
-        if iso and code.extra.get("iso639_1") == iso:
-            return code.code
-    return tag
-
-
-def _available_profiles(names: list[str], explicit: bool) -> list[str]:
-    """The default chain without the profiles not installed yet; explicit ones are kept."""
-    if explicit:
-        return names
-    from importlib.metadata import entry_points
-    known = {ep.name for ep in entry_points(group="ckan.rdf.profiles")}
-    kept = []
-    for name in names:
-        if name not in known:
-            continue
-        try:
-            entry_points(group="ckan.rdf.profiles", name=name)[name].load()
-        except Exception:  # a profile module not importable (being written)
-            log.warning("RDF profile %s cannot be loaded; harvesting without it", name)
-            continue
-        kept.append(name)
-    return kept
+    return language_code_of_tag(tag) or tag
 
 
 def _rdflib_format(cfg: SourceConfig, content_type: str | None, content: bytes) -> str:
@@ -173,10 +136,6 @@ def _rdflib_format(cfg: SourceConfig, content_type: str | None, content: bytes) 
 
 
 def _datajson_graph(data: Any, flavour: str, url: str) -> rdflib.Graph:
-    try:
-        from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
-    except ImportError:
-        raise guards.GuardError(N_("The data.json format is not available on this portal."))
     try:
         return datajson_to_graph(data, flavour)
     except ValueError as error:
@@ -214,7 +173,13 @@ def parse_document(content: bytes, cfg: SourceConfig, content_type: str | None,
                                        "@context, which the harvester never downloads."), url=url)
         data = json.dumps(localized.data)  # rdflib takes a dict, not a list: always text
     try:
-        graph.parse(data=data, format=fmt)
+        if fmt in QUAD_FORMATS:  # several graphs: their triples as one (as ckanext-dcat)
+            quads = rdflib.Dataset()
+            quads.parse(data=data, format=fmt)
+            for subject, predicate, obj, _graph in quads.quads((None, None, None, None)):
+                graph.add((subject, predicate, obj))
+        else:
+            graph.parse(data=data, format=fmt)
     except Exception:  # rdflib has no common parse error; never echo its message (content)
         raise guards.GuardError(N_("The catalogue at {url} could not be read as {format}."),
                                 url=url, format=fmt)
@@ -246,12 +211,7 @@ def dataset_type_for(graph: rdflib.Graph, ref, cfg: SourceConfig) -> str:
     for rule in cfg.type_rules:
         if rule.matches(_rule_values(graph, ref, DCAT_PROPERTY[rule.field])):
             return rule.type
-    try:
-        from ckanext.ogpcatalog.dcat.vocabulary import dataset_type_of
-    except ImportError:
-        dataset_type_of = None
-    declared = dataset_type_of(graph, ref) if dataset_type_of else None
-    return declared or cfg.dataset_type or "dataset"
+    return dataset_type_of(graph, ref) or cfg.dataset_type or "dataset"
 
 
 def content_hash(dataset: dict[str, Any]) -> str:
@@ -266,23 +226,34 @@ def _title(dataset: dict[str, Any]) -> str:
     return title if isinstance(title, str) else ""
 
 
+def check_source_url(data_dict: dict[str, Any]) -> None:
+    """Refuse the URL of a new or updated `ogpcatalog_dcat` source that the fetcher would refuse
+    (called by the main plugin's chained ``package_create``/``package_update``: ckanext-harvest
+    creates and updates sources through them).
+
+    :raises tk.ValidationError: on ``url``
+    """
+    if data_dict.get("type") != "harvest" or data_dict.get("source_type") != HARVESTER_NAME:
+        return
+    url = data_dict.get("url")
+    if not isinstance(url, str) or not url.strip():
+        return  # ckanext-harvest's own validators report the missing URL
+    try:
+        check_url(url, resolve_required=False)
+    except FetchError as error:
+        raise tk.ValidationError({"url": [str(error)]})
+
+
 class OgpCatalogHarvester(DCATRDFHarvester):
     """The portal's DCAT harvester (source type ``ogpcatalog_dcat``)."""
-
-    p.implements(p.IActions)
 
     def __new__(cls, *args: Any, **kwargs: Any):
         # SingletonPlugin keeps its instance in `cls._instance`, which a subclass inherits from
         # the loaded `dcat_rdf_harvester`: keep our own instance.
         if "_instance" not in cls.__dict__:
             cls._instance = object.__new__(cls)
+            patch_harvest_config_validator()
         return cls._instance
-
-    # IActions: the URL of a new or edited source is checked like every download
-    def get_actions(self) -> dict[str, Any]:
-        from ckanext.ogpcatalog.logic.action import harvest as actions
-        return {"package_create": actions.harvest_package_create,
-                "package_update": actions.harvest_package_update}
 
     def info(self) -> dict[str, str]:
         return {
@@ -318,6 +289,10 @@ class OgpCatalogHarvester(DCATRDFHarvester):
             plan.errors.append(Message(N_("The source configuration is invalid: {error}"),
                                        {"error": str(error)}))
             return plan
+        for key in cfg.ignored:
+            plan.errors.append(Message(N_("The option {key} of the source configuration does "
+                                          "not apply to this harvester and was ignored."),
+                                       {"key": key}))
 
         graphs = self._download(source.url, cfg, plan)
         if plan.fatal:
@@ -325,10 +300,7 @@ class OgpCatalogHarvester(DCATRDFHarvester):
 
         source_package = model.Package.get(source.id)
         source_org = source_package.owner_org if source_package else None
-        explicit = "profiles" in (json.loads(config_text) if config_text and
-                                  config_text.strip() else {})
-        profiles = _available_profiles(cfg.profiles, explicit)
-        parser = RDFParser(profiles=profiles)
+        parser = RDFParser(profiles=cfg.profiles)
         publishers = PublisherIndex(cfg.publishers)
         mine = self._current_objects(source.id)
         seen: set[str] = set()
@@ -400,7 +372,6 @@ class OgpCatalogHarvester(DCATRDFHarvester):
             next_url = None
             if following:
                 try:
-                    from urllib.parse import urljoin
                     next_url = urljoin(result.url, following)
                 except ValueError:
                     next_url = None
@@ -413,7 +384,7 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         dataset_type = dataset_type_for(graph, ref, cfg)
         dataset: dict[str, Any] = {}
         try:
-            with _harvest_language(cfg.default_language):
+            with harvest_language(cfg.default_language):
                 for profile_class in parser._profiles:
                     profile_class(graph, dataset_type=dataset_type,
                                   compatibility_mode=False).parse_dataset(dataset, ref)

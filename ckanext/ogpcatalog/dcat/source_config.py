@@ -1,5 +1,12 @@
 """Per-source configuration of the `ogpcatalog_harvester` (the harvest source's ``config`` JSON).
 
+Configurations written for ckanext-dcat's ``dcat_rdf`` harvester keep working:
+``rdf_format`` is an alias of ``format`` and takes what ckanext-dcat takes (any rdflib parser,
+by plugin name such as ``turtle`` or ``nt`` or by media type such as ``text/turtle`` or
+``application/rdf+xml``); ``profiles`` may be a list or a space-separated string; the generic
+options of ckanext-harvest's harvesters that the ``dcat_rdf`` harvester silently ignores are
+accepted and ignored (:attr:`SourceConfig.ignored`, reported by each harvest as a notice).
+
 Example::
 
     {"format": "turtle", "default_language": "es", "dataset_type": "dataset",
@@ -14,9 +21,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from typing import Any
 
 from ckanext.ogpcatalog.dcat.fetch import N_, _
+from ckanext.ogpcatalog.dcat.languages import normalize_language_tag
 
 FORMATS = {
     # key: (rdflib format or None for data.json, data.json flavour)
@@ -24,9 +33,35 @@ FORMATS = {
     "xml": ("xml", None),
     "turtle": ("turtle", None),
     "json-ld": ("json-ld", None),
+    "n-triples": ("nt", None),
+    "n3": ("n3", None),
+    # formats of several graphs: their triples are read as one graph (as ckanext-dcat does)
+    "trig": ("trig", None),
+    "n-quads": ("nquads", None),
+    "trix": ("trix", None),
+    "hext": ("hext", None),
     "datajson-argentina": (None, "argentina"),
     "datajson-us": (None, "dcat-us"),
 }
+# The other names of the formats: rdflib's parser names and media types, which ckanext-dcat's
+# ``rdf_format`` takes (its validate_config accepts any name of an rdflib parser).
+FORMAT_ALIASES = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "ttl": "turtle",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "application/n-triples": "n-triples",
+    "nt": "n-triples",
+    "nt11": "n-triples",
+    "ntriples": "n-triples",
+    "text/n3": "n3",
+    "application/trig": "trig",
+    "application/n-quads": "n-quads",
+    "nquads": "n-quads",
+    "application/trix": "trix",
+}
+QUAD_FORMATS = {"trig", "nquads", "trix", "hext"}
 DEFAULT_PROFILES = ["euro_dcat_ap_3", "euro_dcat_ap_scheming", "ogpcatalog"]
 DATASET_TYPES = ("dataset", "procurement", "commitment")
 RULE_FIELDS = ("theme", "keyword", "conformsTo", "type")
@@ -34,6 +69,14 @@ KNOWN_KEYS = {
     "format", "profiles", "default_language", "language_normalization", "dataset_type",
     "type_rules", "publishers", "max_pages", "max_bytes", "timeout", "allow_mass_deletion",
     "deletion_threshold",
+}
+# ckanext-harvest's generic harvester options (ckan harvester: default_tags, remote_orgs...):
+# ckanext-dcat's dcat_rdf harvester ignores them without a word; so does this harvester, with
+# a notice in each harvest's report.
+IGNORED_KEYS = {
+    "api_key", "api_version", "clean_tags", "default_extras", "default_groups", "default_tags",
+    "force_all", "organizations_filter_exclude", "organizations_filter_include",
+    "override_extras", "read_only", "remote_groups", "remote_orgs", "user",
 }
 DEFAULT_MAX_PAGES = 50
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
@@ -80,6 +123,8 @@ class SourceConfig:
     timeout: int = DEFAULT_TIMEOUT
     allow_mass_deletion: bool = False
     deletion_threshold: float = DEFAULT_DELETION_THRESHOLD
+    # keys of the configuration that do not apply here (IGNORED_KEYS), sorted
+    ignored: list[str] = field(default_factory=list)
 
     @property
     def rdflib_format(self) -> str | None:
@@ -110,16 +155,26 @@ def _bool(data: dict, key: str, default: bool) -> bool:
 def _language(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    try:
-        from ckanext.ogpcatalog.dcat.languages import normalize_language_tag
-    except ImportError:  # the profile's module not there yet: plain BCP 47 primary subtag
-        primary = value.strip().split("-")[0].split("_")[0].lower()
-        return primary if primary.isalpha() and 2 <= len(primary) <= 3 else None
     return normalize_language_tag(value)
 
 
+def format_name(value: str) -> str | None:
+    """The portal's name of a format given by its name, an rdflib parser name or a media type
+    (case and media-type parameters aside), or None."""
+    name = value.split(";", 1)[0].strip().lower()
+    name = FORMAT_ALIASES.get(name, name)
+    return name if name in FORMATS else None
+
+
+def _format(key: str, value: Any) -> str:
+    name = format_name(value) if isinstance(value, str) else None
+    if name is None:
+        raise ConfigError(key, N_("must be one of: {choices}."),
+                          choices=", ".join(sorted(FORMATS | FORMAT_ALIASES)))
+    return name
+
+
 def _available_profiles() -> set[str]:
-    from importlib.metadata import entry_points
     return {ep.name for ep in entry_points(group="ckan.rdf.profiles")}
 
 
@@ -139,18 +194,20 @@ def parse_config(text: str | dict | None) -> SourceConfig:
         data = text
     if not isinstance(data, dict):
         raise ConfigError("config", N_("must be a JSON object."))
-    unknown = sorted(set(data) - KNOWN_KEYS - {"rdf_format"})
+    unknown = sorted(set(data) - KNOWN_KEYS - IGNORED_KEYS - {"rdf_format"})
     if unknown:
         raise ConfigError(unknown[0], N_("is not a known option (known: {known})."),
-                          known=", ".join(sorted(KNOWN_KEYS)))
+                          known=", ".join(sorted(KNOWN_KEYS | {"rdf_format"})))
     cfg = SourceConfig()
+    cfg.ignored = sorted(set(data) & IGNORED_KEYS)
 
-    fmt = data.get("format", data.get("rdf_format"))
-    if fmt is not None:
-        if not isinstance(fmt, str) or fmt.lower() not in FORMATS:
-            raise ConfigError("format", N_("must be one of: {choices}."),
-                              choices=", ".join(sorted(FORMATS)))
-        cfg.format = fmt.lower()
+    formats = {key: _format(key, data[key]) for key in ("format", "rdf_format")
+               if data.get(key) is not None}
+    if len(set(formats.values())) > 1:
+        raise ConfigError("rdf_format", N_("names another format than format ({format})."),
+                          format=data["format"])
+    if formats:
+        cfg.format = next(iter(formats.values()))
 
     if "profiles" in data:
         profiles = data["profiles"]

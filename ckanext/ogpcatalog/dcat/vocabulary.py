@@ -88,6 +88,8 @@ TERMS: dict[str, tuple[Term, ...]] = {
     "commitment": (
         Term("ogp_id", OGPC.ogpIdentifier, "text", "xsd:string",
              "also as adms:identifier (skos:notation)"),
+        Term("tracker_id", OGPC.trackerIdentifier, "text", "xsd:string",
+             "the commitment's own identifier in the tracker it was imported from"),
         Term("short_title", DCTERMS.alternative, "bilingual", "rdf:langString"),
         Term("commitment_number", OGPC.commitmentNumber, "text", "xsd:string"),
         Term("problem", OGPC.problem, "bilingual", "rdf:langString"),
@@ -161,11 +163,16 @@ def language_code(tag: str) -> str | None:
         return None
     text = str(tag).strip()
     candidate = text.rstrip("/").rsplit("/", 1)[-1].upper()
-    codelist = codelists.get("language")
-    if candidate in codelist:
+    if candidate in codelists.get("language"):
         return candidate
-    iso = normalize_language_tag(text)
-    for code in codelist.codes:
+    return language_code_of_tag(text)
+
+
+def language_code_of_tag(tag: str) -> str | None:
+    """The code of the language codelist whose ISO 639-1 code is the tag's (``es-EC``, ``spa``
+    and the EU authority URI all give ``SPA``)."""
+    iso = normalize_language_tag(tag)
+    for code in codelists.get("language").codes:
         if iso and code.extra.get("iso639_1") == iso:
             return code.code
     return None

@@ -11,31 +11,15 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-LANGUAGES = ("es", "en")
+# Which language a request or a job is in is decided in language/; re-exported here for the
+# modules that read them as ``bilingual.<name>``.
+from ckanext.ogpcatalog.language import (  # noqa: F401
+    LANGUAGES, current_language, default_language, request_language,
+)
 
 
 class BilingualValueError(ValueError):
     """The value is not text nor a mapping of the portal's languages to text."""
-
-
-def default_language() -> str:
-    language = tk.config.get("ckan.locale_default") or LANGUAGES[0]
-    return language if language in LANGUAGES else LANGUAGES[0]
-
-
-def request_language() -> str | None:
-    """The language of the current web request when it is one of LANGUAGES; None outside a
-    request (commands, jobs)."""
-    try:
-        language = tk.h.lang()
-    except (RuntimeError, TypeError, AttributeError):
-        return None
-    return language if language in LANGUAGES else None
-
-
-def current_language() -> str:
-    """The language to show things in: the request's, else the portal's default."""
-    return request_language() or default_language()
 
 
 def parse(value: Any) -> dict[str, str]:

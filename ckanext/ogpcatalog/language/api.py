@@ -3,13 +3,14 @@
 Pages choose their language by URL (``/en/dataset/...``); an API client may do the same
 (``/en/api/3/action/...``) or send ``Accept-Language``. This WSGI middleware, outside CKAN's
 own ``I18nMiddleware``, sets ``CKAN_LANG`` for API requests without a language prefix from the
-header's best offered language, so validation errors come back in it.
+header's best offered language (:func:`~ckanext.ogpcatalog.language.offered_languages`), so
+validation errors come back in it.
 """
 from __future__ import annotations
 
 from typing import Any, Callable
 
-import ckan.plugins.toolkit as tk
+from ckanext.ogpcatalog.language import offered_languages
 
 
 def best_offered_language(header: str, offered: list[str]) -> str | None:
@@ -40,11 +41,9 @@ class ApiLanguageMiddleware:
         path = environ.get("PATH_INFO", "")
         header = environ.get("HTTP_ACCEPT_LANGUAGE")
         if header and path.startswith("/api/") and "CKAN_LANG" not in environ:
-            offered = tk.config.get("ckan.locales_offered") or []
-            if isinstance(offered, str):
-                offered = offered.split()
-            language = best_offered_language(header, list(offered))
+            offered = offered_languages()
+            language = best_offered_language(header, offered)
             if language:
                 environ["CKAN_LANG"] = language
-                environ["CKAN_LANG_IS_DEFAULT"] = language == tk.config.get("ckan.locale_default")
+                environ["CKAN_LANG_IS_DEFAULT"] = language == offered[0]
         return self.app(environ, start_response)

@@ -6,7 +6,7 @@ commands are built from ``TranslatedGroup`` (its subcommands and subgroups follo
 texts are marked with ``N_`` for extraction (the catalogues of ``i18n/``) and translated
 each time they are shown.
 
-The language is the one of the command's output (language_context.py): ``--lang``, else
+The language is the one of the command's output (context.py): ``--lang``, else
 ``OGPCATALOG_CLI_LANG``, else ``ckan.locale_default``. ``--help`` is acted on as soon as it
 is parsed, before the group's ``--lang`` callback has run, so the group reads ``--lang``
 from its arguments itself; CKAN's own ``ckan --help`` lists the groups' short help in the
@@ -23,10 +23,10 @@ from flask import has_request_context
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language.context import (
-    LANG_ENVVAR, N_, language_request, offered_languages,
-)
+from ckanext.ogpcatalog.language import N_, offered_languages
+from ckanext.ogpcatalog.language.context import LANG_ENVVAR, language_request
 
+# N_ (language/__init__.py) is re-exported: the commands' modules import it from here.
 __all__ = ["N_", "TranslatedCommand", "TranslatedGroup"]
 
 _LANG_META = "ogpcatalog.help_language"

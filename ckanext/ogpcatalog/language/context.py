@@ -9,8 +9,9 @@ messages, validation errors, progress labels, rendered templates.
   (``ckan ogpcatalog``, ``ckan ogpcatalog-search``). The whole command, every subcommand
   included, runs in the portal's ``ckan.locale_default`` unless ``--lang`` or the
   ``OGPCATALOG_CLI_LANG`` environment variable names another of the portal's languages.
-- ``default_language_request``: the same for code that CKAN runs without a request (the
-  activity email digest of ``ckan notify send_emails``, see logic/action/emails.py).
+- ``default_language_request``: the same for code that runs without a request, in the
+  portal's default language (the activity email digest of ``ckan notify send_emails``, see
+  logic/action/emails.py; the harvester's messages, see dcat/fetch.py).
 """
 from __future__ import annotations
 
@@ -20,27 +21,15 @@ from typing import Any, Callable, TypeVar
 import click
 from flask import Flask, has_request_context
 
-import ckan.plugins.toolkit as tk
+from ckanext.ogpcatalog.language import N_, offered_languages
 
+# N_ and offered_languages are defined in language/__init__.py; re-exported for importers.
 __all__ = ["LANG_ENVVAR", "N_", "cli_language_option", "default_language_request",
            "language_request", "offered_languages"]
 
 LANG_ENVVAR = "OGPCATALOG_CLI_LANG"
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def N_(text: str) -> str:
-    """Mark ``text`` for extraction; it is translated where it is shown (the help of the
-    CLI, see cli_translation.py)."""
-    return text
-
-
-def offered_languages() -> list[str]:
-    """The portal's languages: the default first, then ``ckan.locales_offered``."""
-    default = tk.config.get("ckan.locale_default") or "en"
-    offered = tk.config.get("ckan.locales_offered") or []
-    return [default] + [lang for lang in offered if lang != default]
 
 
 def language_request(app: Flask, lang: str) -> AbstractContextManager:

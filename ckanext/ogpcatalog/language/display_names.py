@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.language import request_language
 
 
 def localize(group: Any, language: str | None) -> Any:
@@ -29,7 +29,7 @@ def localize(group: Any, language: str | None) -> Any:
 
 
 def localize_all(result: Any) -> Any:
-    language = bilingual.request_language()
+    language = request_language()
     if isinstance(result, list):
         for group in result:
             localize(group, language)

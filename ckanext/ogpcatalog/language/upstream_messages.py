@@ -11,15 +11,7 @@ translated here. `tests/language/test_pages_spanish.py` walks the pages they app
 """
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    """Mark a message for extraction; the package that shows it translates it."""
-    return message
-
-
-def N_plural(singular: str, plural: str) -> tuple[str, str]:
-    """Mark a message with a plural form (``ungettext``) for extraction (scripts/i18n.sh)."""
-    return singular, plural
+from ckanext.ogpcatalog.language import N_, N_plural
 
 
 SCHEMING_MESSAGES = (
@@ -181,6 +173,8 @@ HARVEST_MESSAGES = (
     # ckanext-dcat's harvester, as the harvest form lists it
     N_("Generic DCAT RDF Harvester"),
     N_("Harvester for DCAT datasets from an RDF graph"),
+    # the prefix of a refused source configuration (upstream/harvest_config_errors.py)
+    N_("Error parsing the configuration options: %s"),
 )
 
 # ckanext-activity: the activity types of the stream's filter, and its labels.

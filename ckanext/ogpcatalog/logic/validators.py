@@ -1,10 +1,13 @@
-"""Validators of the metadata model (used by the scheming schemas by name).
+"""Validators of the metadata model (used by the scheming schemas by name) and of the
+parameters of the extension's actions (used by ``logic/schema.py``).
 
 Each rejects bad input with a message in the request's language that names what is wrong
-and shows the expected form; none writes anything.
+and shows the expected form; none writes anything. ``isodate`` is CKAN's, with a workaround
+(upstream/isodate.py).
 """
 from __future__ import annotations
 
+import datetime
 import json
 import re
 from typing import Any
@@ -12,13 +15,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import ckan.plugins.toolkit as tk
-from ckan.logic.validators import isodate as _core_isodate
+import yaml
 from babel import Locale
 from babel.numbers import list_currencies
 from ckanext.scheming.validation import scheming_validator
 
+from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.commitments import evidence, exporter, sheet
 from ckanext.ogpcatalog.fields import bilingual
 from ckanext.ogpcatalog.fields.blank import is_blank
+from ckanext.ogpcatalog.metrics import obligations, snapshots
+from ckanext.ogpcatalog.metrics.filters import DATASET_TYPES, as_list, resolve_institutions
+from ckanext.ogpcatalog.metrics.sql import RATINGS
+from ckanext.ogpcatalog.upstream.isodate import isodate
 
 __all__ = [
     "ogpcatalog_codes",
@@ -34,6 +43,7 @@ __all__ = [
     "ogpcatalog_list",
     "ogpcatalog_boolean_text",
     "ogpcatalog_required_if",
+    "ogpcatalog_required_unless",
     "ogpcatalog_count",
     "ogpcatalog_number_output",
     "ogpcatalog_bilingual",
@@ -46,6 +56,25 @@ __all__ = [
     "ogpcatalog_ogp_identifier_unique",
     "ogpcatalog_action_plan",
     "isodate",
+    # parameters of the actions (logic/schema.py)
+    "ogpcatalog_not_blank",
+    "ogpcatalog_flag",
+    "ogpcatalog_codelist_codes",
+    "ogpcatalog_dataset_types",
+    "ogpcatalog_institution_ids",
+    "ogpcatalog_integer",
+    "ogpcatalog_sort",
+    "ogpcatalog_date",
+    "ogpcatalog_coverage_dimension",
+    "ogpcatalog_quality_rating",
+    "ogpcatalog_timeseries_indicator",
+    "ogpcatalog_timeseries_interval",
+    "ogpcatalog_obligation",
+    "ogpcatalog_sheet_content",
+    "ogpcatalog_sheet_language",
+    "ogpcatalog_sheet_columns",
+    "ogpcatalog_export_format",
+    "ogpcatalog_field_names",
 ]
 
 _OCID_PREFIX = re.compile(r"^ocds-[a-z0-9]{6}$")
@@ -178,16 +207,6 @@ def ogpcatalog_non_negative_number(value: Any, context: Any = None) -> Any:
     return value
 
 
-def isodate(value: Any, context: Any = None) -> Any:
-    """CKAN's ``isodate`` (registered under its name, so the scheming ``date`` preset and
-    CKAN's resource dates use it), with a date whose parts overflow (a year of hundreds of
-    digits) refused as a bad date instead of an OverflowError and a 500; found by fuzzing."""
-    try:
-        return _core_isodate(value, context)
-    except OverflowError:
-        raise tk.Invalid(tk._("Date format incorrect")) from None
-
-
 def ogpcatalog_not_before(other_field: str):
     """A date that must not be earlier than the date in ``other_field`` (end after start)."""
 
@@ -293,7 +312,8 @@ def ogpcatalog_url(value: Any, context: Any = None) -> Any:
 
 def ogpcatalog_dataset_refs(key: Any, data: dict, errors: dict, context: Any) -> None:
     """Datasets of the portal, by name or id (a list, JSON list or comma-separated names);
-    stored as their names. Unknown or deleted datasets are rejected by name."""
+    stored as their names. Unknown or deleted datasets, and those the acting user may not
+    read (``package_show`` auth), are rejected by name."""
     value = data.get(key)
     names = _values(value) if value is not tk.missing else []
     if not names:
@@ -303,7 +323,8 @@ def ogpcatalog_dataset_refs(key: Any, data: dict, errors: dict, context: Any) ->
     found, unknown = [], []
     for ref in names:
         package = model.Package.get(ref)
-        if package is None or package.state == "deleted":
+        if package is None or package.state == "deleted" or not evidence.may_read(context, package):
+            # A dataset the user may not read is "not found" too: its existence does not leak.
             unknown.append(ref)
         elif package.name not in found:
             found.append(package.name)
@@ -451,6 +472,23 @@ def ogpcatalog_required_if(other_field: str, expected: str):
     return with_schema
 
 
+
+def ogpcatalog_required_unless(other_field: str):
+    """Required unless the sibling field ``other_field`` is given
+    (``ogpcatalog_required_unless(tracker_id)``): a commitment imported from another tracker
+    may lack its OGP identifier until it is known. Put it first; when the field is blank and
+    the other one given, the field's other validators are skipped."""
+
+    def validator(key: Any, data: dict, errors: dict, context: Any) -> None:
+        if not is_blank(data.get(key)):
+            return
+        if is_blank(data.get(key[:-1] + (other_field,))):
+            errors[key].append(tk._("Missing value"))
+        data.pop(key, None)
+        raise tk.StopOnError
+
+    return validator
+
 # --- institutions and the general dataset ---
 
 def ogpcatalog_parent_institution(key: Any, data: dict, errors: dict, context: Any) -> None:
@@ -531,3 +569,257 @@ def ogpcatalog_codes(value: Any, context: Any = None) -> Any:
     if any(isinstance(item, (list, dict)) for item in values):
         raise tk.Invalid(tk._("Must be a code of the list, or a list of such codes"))
     return value
+
+
+# --- parameters of the actions (logic/schema.py) ---
+
+def _absent(value: Any) -> bool:
+    return value is None or value is tk.missing or value == ""
+
+
+def ogpcatalog_not_blank(strip: bool = True):
+    """A text that is given and not blank ("Missing value" otherwise); with ``strip`` a
+    number is read as its text too and the text is stripped."""
+
+    def validator(value: Any, context: Any = None) -> Any:
+        if strip and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise tk.Invalid(tk._("Missing value"))
+        return value.strip() if strip else value
+
+    return validator
+
+
+def ogpcatalog_flag(value: Any, context: Any = None) -> bool:
+    """A yes/no parameter: a JSON boolean, or ``true``, ``yes``, ``on``, ``y``, ``t`` or ``1``
+    for yes (any other text is no); missing is no."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "on", "y", "t", "1")
+    return bool(value)  # missing is falsy
+
+
+def _codes_given(value: Any, allowed: Any, message: str) -> list[str]:
+    """The codes of a filter (one code, a list, or a comma-separated string), all of them in
+    ``allowed``; ``message`` (a translated text with ``{codes}``) names the others."""
+    codes = as_list(value)
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        raise tk.Invalid(message.format(codes=", ".join(unknown)))
+    return codes
+
+
+def ogpcatalog_codelist_codes(codelist: str):
+    """A list of codes of ``codelist`` (one code, a list, or a comma-separated string)."""
+
+    def validator(value: Any, context: Any = None) -> list[str]:
+        return _codes_given(value, codelists.get(codelist), tk._("Unknown code: {codes}"))
+
+    return validator
+
+
+def ogpcatalog_dataset_types(value: Any, context: Any = None) -> list[str]:
+    """A list of the portal's dataset types (``dataset``, ``procurement``, ``commitment``)."""
+    types = as_list(value)
+    unknown = [name for name in types if name not in DATASET_TYPES]
+    if unknown:
+        raise tk.Invalid(tk._("Unknown dataset type: {types}").format(types=", ".join(unknown)))
+    return types
+
+
+def ogpcatalog_institution_ids(value: Any, context: Any = None) -> list[str]:
+    """The ids of the active institutions named or identified (one, a list, or a
+    comma-separated string)."""
+    ids, missing = resolve_institutions(as_list(value))
+    if missing:
+        raise tk.Invalid(tk._("Institution not found: {names}").format(names=", ".join(missing)))
+    return ids
+
+
+def ogpcatalog_integer(low: int, high: int | None = None, default: int | None = None):
+    """A whole number from ``low`` to ``high`` (no upper bound if None); ``default`` when
+    not given."""
+
+    def validator(value: Any, context: Any = None) -> int | None:
+        if _absent(value):
+            return default
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            raise tk.Invalid(tk._("Must be a whole number")) from None
+        if number < low or (high is not None and number > high):
+            raise tk.Invalid(tk._("Must be between {low} and {high}").format(low=low, high=high)
+                             if high is not None else
+                             tk._("Must be at least {low}").format(low=low))
+        return number
+
+    return validator
+
+
+def ogpcatalog_sort(keys: Any, default: str):
+    """``"<key> asc|desc"`` with a key of ``keys`` (``default`` when not given), as
+    ``(key, descending)``."""
+    keys = list(keys)
+
+    def validator(value: Any, context: Any = None) -> tuple[str, bool]:
+        parts = str(value or default).strip().split()
+        if not parts or len(parts) > 2 or parts[0] not in keys or (
+                len(parts) == 2 and parts[1].lower() not in ("asc", "desc")):
+            raise tk.Invalid(tk._("Sort by one of: {keys} (followed by asc or desc)").format(
+                keys=", ".join(keys)))
+        return parts[0], len(parts) == 2 and parts[1].lower() == "desc"
+
+    return validator
+
+
+def ogpcatalog_date(value: Any, context: Any = None) -> datetime.date | None:
+    """An optional ISO date (``YYYY-MM-DD``); None when not given."""
+    if _absent(value):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise tk.Invalid(tk._("Not a date (YYYY-MM-DD): {value}").format(value=value)) from None
+
+
+def ogpcatalog_coverage_dimension(value: Any, context: Any = None) -> str:
+    """The columns of the coverage matrix: ``dataset_type`` or ``theme``."""
+    if value not in ("dataset_type", "theme"):
+        raise tk.Invalid(tk._("Use dataset_type or theme"))
+    return value
+
+
+def ogpcatalog_quality_rating(value: Any, context: Any = None) -> str | None:
+    """An optional quality rating (``excellent``, ``good``, ``sufficient``, ``bad``)."""
+    if not value:  # missing is falsy
+        return None
+    if value not in RATINGS:
+        raise tk.Invalid(tk._("Use one of: {values}").format(values=", ".join(RATINGS)))
+    return value
+
+
+def ogpcatalog_timeseries_indicator(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """A snapshot indicator: of the portal, or of an institution when ``institution`` is
+    given."""
+    institution = data.get(key[:-1] + ("institution",))
+    given = bool(institution)  # missing is falsy
+    known = snapshots.INSTITUTION_INDICATORS if given else snapshots.PORTAL_INDICATORS
+    if data.get(key) not in known:
+        errors[key].append(tk._("Use one of: {values}").format(values=", ".join(known)))
+        raise tk.StopOnError
+
+
+def ogpcatalog_timeseries_interval(value: Any, context: Any = None) -> str:
+    """``month`` (default) or ``day``."""
+    value = value if value else "month"
+    if value not in ("month", "day"):
+        raise tk.Invalid(tk._("Use month or day"))
+    return value
+
+
+def ogpcatalog_obligation(partial: bool = False):
+    """Use under ``__before`` of a schema without fields: the obligation given (with
+    ``partial``, only the fields given) checked by the registry's rules
+    (``metrics/obligations.validate``, shared with the file import), which name each bad
+    field (``applies_to.sector``...); the data becomes the clean obligation."""
+
+    def validator(key: Any, data: dict, errors: dict, context: Any) -> None:
+        given = dict(data.pop(("__extras",), None) or {})
+        given.update({k[0]: v for k, v in list(data.items())
+                      if len(k) == 1 and not str(k[0]).startswith("__")})
+        try:
+            clean = obligations.validate(given, partial=partial)
+        except tk.ValidationError as error:
+            for field, messages in error.error_dict.items():
+                errors[(field,)] = list(messages)
+            raise tk.StopOnError
+        data.update({(name,): value for name, value in clean.items()})
+
+    return validator
+
+
+def ogpcatalog_sheet_content(key: Any, data: dict, errors: dict, context: Any) -> None:
+    """Use on ``csv``: the sheet's content, from the ``csv`` text or the ``upload`` file (or
+    text), at most ``ckanext.ogpcatalog.commitments.max_bytes``; the errors name ``csv`` or
+    ``upload``."""
+    limit = tk.config.get("ckanext.ogpcatalog.commitments.max_bytes")
+    upload_key = key[:-1] + ("upload",)
+    upload = data.get(upload_key)
+    if upload is tk.missing:
+        upload = None
+
+    def too_large() -> None:
+        errors.setdefault(upload_key, []).append(
+            tk._("The file is larger than {size} bytes").format(size=limit))
+        raise tk.StopOnError
+
+    if upload is not None and not isinstance(upload, str):
+        stream = getattr(upload, "stream", None) or getattr(upload, "file", None) or upload
+        if not callable(getattr(stream, "read", None)):
+            errors.setdefault(upload_key, []).append(tk._("Expected a file"))
+            raise tk.StopOnError
+        content = stream.read(limit + 1)
+        if len(content) > limit:
+            too_large()
+        if content:
+            data[key] = content
+            return
+    text = data.get(key)
+    if text is tk.missing:
+        text = None
+    if isinstance(upload, str) and not text:
+        text = upload
+    if not text:
+        errors[key].append(tk._("Missing value: give the CSV as text (csv) or as a file "
+                                "(upload)"))
+        raise tk.StopOnError
+    if len(text) > limit:
+        too_large()
+    data[key] = text
+
+
+def ogpcatalog_sheet_language(value: Any, context: Any = None) -> str:
+    """The language of a sheet's texts, ``es`` or ``en`` (default: the portal's)."""
+    language = value if value else bilingual.default_language()
+    if language not in bilingual.LANGUAGES:
+        raise tk.Invalid(tk._("Unknown language: {value}. Expected one of: {allowed}").format(
+            value=language, allowed=", ".join(bilingual.LANGUAGES)))
+    return language
+
+
+def ogpcatalog_sheet_columns(value: Any, context: Any = None) -> dict[str, str]:
+    """Extra header names of a sheet, ``{"header in the file": "column key"}`` (a dict or
+    its YAML text)."""
+    columns = value if value else {}
+    if isinstance(columns, str):
+        try:
+            columns = yaml.safe_load(columns) or {}
+        except yaml.YAMLError:
+            columns = None
+    known = {key for key, _header in sheet.columns()}
+    if not isinstance(columns, dict) or any(str(v) not in known for v in columns.values()):
+        raise tk.Invalid(tk._(
+            "Expected a mapping of header names to columns of the OGP sheet: {allowed}").format(
+                allowed=", ".join(sorted(known))))
+    return {str(k): str(v) for k, v in columns.items()}
+
+
+def ogpcatalog_export_format(value: Any, context: Any = None) -> str:
+    """The format of the commitments export: ``csv`` (default) or ``json``."""
+    export_format = str(value if value else "csv").lower()
+    if export_format not in exporter.FORMATS:
+        raise tk.Invalid(tk._("Unknown format: {value}. Expected one of: {allowed}").format(
+            value=export_format, allowed=", ".join(exporter.FORMATS)))
+    return export_format
+
+
+def ogpcatalog_field_names(value: Any, context: Any = None) -> list[Any]:
+    """At least one field name: a list, or a comma-separated string."""
+    fields = value if value else []
+    if isinstance(fields, str):
+        fields = [f.strip() for f in fields.split(",") if f.strip()]
+    if not fields:
+        raise tk.Invalid(tk._("Choose at least one field to fill."))
+    return fields

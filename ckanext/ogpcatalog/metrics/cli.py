@@ -1,10 +1,7 @@
-"""`ckan ogpcatalog metrics ...`: snapshots, backfill, obligations, link check, scheduler,
-dataset facts."""
+"""`ckan ogpcatalog metrics ...`: snapshots, backfill, obligations, link check, dataset facts;
+`scheduler`, the former name of `ckan ogpcatalog schedule --job snapshot`."""
 from __future__ import annotations
 
-import datetime
-import signal
-import time
 from pathlib import Path
 
 import click
@@ -142,32 +139,13 @@ def link_check(institution: str | None, sync: bool):
     click.echo(tk._("{checked} URLs checked: {ok} reachable, {failed} not").format(**counts))
 
 
-@metrics.command("scheduler", help=N_(
+@metrics.command("scheduler", hidden=True, help=N_(
     "Take the day's snapshot when the day has none; check again every "
     "ckanext.ogpcatalog.metrics.snapshot_check_interval seconds. Stops on SIGTERM / Ctrl-C."))
 @click.option("--once", is_flag=True, help=N_("Check once and exit"))
-def scheduler(once: bool):
-    from ckanext.ogpcatalog.metrics import snapshots
+@click.pass_context
+def scheduler(ctx: click.Context, once: bool):
+    """Former name of `ckan ogpcatalog schedule --job snapshot` (schedule/cli.py)."""
+    from ckanext.ogpcatalog.schedule.cli import schedule
 
-    stopping = {"now": False}
-
-    def stop(*_args):
-        stopping["now"] = True
-
-    signal.signal(signal.SIGTERM, stop)
-    interval = int(tk.config.get("ckanext.ogpcatalog.metrics.snapshot_check_interval") or 600)
-
-    def sleep(seconds: float) -> None:
-        if once:
-            stopping["now"] = True
-            return
-        end = datetime.datetime.now() + datetime.timedelta(seconds=seconds)
-        while not stopping["now"] and datetime.datetime.now() < end:
-            time.sleep(1)
-
-    take = lambda: tk.get_action("ogpcatalog_metrics_snapshot_create")(_context(), {})  # noqa: E731
-    try:
-        for day in snapshots.scheduler_loop(interval, take, lambda: stopping["now"], sleep):
-            click.echo(tk._("Snapshot of {date} taken").format(date=day.isoformat()))
-    except KeyboardInterrupt:
-        pass
+    ctx.invoke(schedule, once=once, jobs=("snapshot",))

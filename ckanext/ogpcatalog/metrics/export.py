@@ -1,8 +1,11 @@
-"""Encoding of the dashboard's tables as CSV, JSON and XLSX (pure functions, no CKAN).
+"""The dashboard's tables as downloads: every row of a table, encoded as CSV, JSON or XLSX.
 
-A table is a list of :class:`Column` (a key into each row and a header already translated
-into the request's language) and a list of rows (dicts). The view fetches the rows through
-the metrics actions and chooses the headers; this module only encodes.
+A table is a list of :class:`~.tables.Column` (a key into each row and a header already
+translated into the request's language) and a list of rows (dicts), built by tables.py.
+:data:`TABLES` fetches every row of each exported table through the metrics actions (in pages
+of :data:`EXPORT_PAGE`, at most :data:`EXPORT_MAX_ROWS`), with a ``call`` that the view gives
+(the action run as the visitor, its refusals as error pages); the view parses the request.
+The encoding (:func:`encode`, :func:`to_csv`, :func:`to_json`, :func:`to_xlsx`) is pure.
 
 Spreadsheet formula injection: a text cell that a spreadsheet would run as a formula (it
 starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a
@@ -18,8 +21,12 @@ import decimal
 import io
 import json
 import math
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.ogpcatalog.metrics import tables
+from ckanext.ogpcatalog.metrics.tables import Call, Column
 
 FORMATS = ("csv", "json", "xlsx")
 MIME_TYPES = {
@@ -32,12 +39,6 @@ BOM = "\ufeff"
 # Excel's limit on a sheet title; the characters it refuses in one.
 _SHEET_TITLE_MAX = 31
 _SHEET_TITLE_FORBIDDEN = set('[]:*?/\\')
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
 
 
 Row = Mapping[str, Any]
@@ -102,10 +103,8 @@ def to_csv(columns: Sequence[Column], rows: Iterable[Row]) -> bytes:
 
 
 def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime.datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
+    if isinstance(value, datetime.date):  # datetimes too: ISO, as in CSV
+        return _text(value)
     if isinstance(value, decimal.Decimal):
         return plain(value)
     if isinstance(value, (set, tuple)):
@@ -189,3 +188,91 @@ def filename(table: str, fmt: str, today: datetime.date | None = None) -> str:
     day = (today or datetime.date.today()).isoformat()
     safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in table)
     return f"publishers-{safe}-{day}.{fmt}"
+
+
+# --- every row of a table ---------------------------------------------------------------------
+
+EXPORT_PAGE = 1000
+EXPORT_MAX_ROWS = 100_000
+
+Table = tuple[list[Column], list[dict[str, Any]]]
+
+
+def all_results(call: Call, action: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every row of a paged list action (in pages of EXPORT_PAGE, at most EXPORT_MAX_ROWS)."""
+    return [row for answer in _pages(call, action, data) for row in answer.get("results") or []]
+
+
+def _pages(call: Call, action: str, data: dict[str, Any],
+           rows: str = "results") -> Iterable[dict[str, Any]]:
+    """The answers of a paged action (its page of rows under ``rows``), page after page,
+    until a page is empty or the ``count`` rows are read."""
+    offset = 0
+    while offset < EXPORT_MAX_ROWS:
+        answer = call(action, {**data, "limit": EXPORT_PAGE, "offset": offset})
+        yield answer
+        page = answer.get(rows) or []
+        offset += len(page)
+        if not page or offset >= int(answer.get("count") or 0):
+            break
+
+
+def summary_table(call: Call, filters: dict[str, Any]) -> Table:
+    summary = call("ogpcatalog_metrics_summary_show", filters)
+    return ([Column("indicator", tk._("Indicator")), Column("value", tk._("Value"))],
+            tables.summary_rows(summary))
+
+
+def institutions_table(call: Call, filters: dict[str, Any]) -> Table:
+    rows = all_results(call, "ogpcatalog_institution_metrics_list", {**filters, "sort": "rank asc"})
+    return tables.institution_columns(), [tables.institution_row(r) for r in rows]
+
+
+def coverage_table(call: Call, filters: dict[str, Any], by: str) -> Table:
+    columns: list[Column] = []
+    rows: list[dict[str, Any]] = []
+    for matrix in _pages(call, "ogpcatalog_coverage_matrix_show", {**filters, "by": by}, rows="rows"):
+        columns, page = tables.matrix_table(matrix)
+        rows.extend(page)
+    return columns, rows
+
+
+def overdue_table(call: Call, filters: dict[str, Any]) -> Table:
+    rows = all_results(call, "ogpcatalog_overdue_dataset_list", filters)
+    return tables.overdue_columns(), [tables.overdue_row(r) for r in rows]
+
+
+def quality_table(call: Call, filters: dict[str, Any], rating: str | None = None) -> Table:
+    data = {**filters, "rating": rating} if rating else dict(filters)
+    rows = all_results(call, "ogpcatalog_dataset_quality_list", data)
+    return tables.quality_columns(), [tables.quality_row(r) for r in rows]
+
+
+def compliance_table(call: Call, filters: dict[str, Any]) -> Table:
+    rows = all_results(call, "ogpcatalog_compliance_list", filters)
+    return tables.compliance_columns(), [tables.compliance_row(r) for r in rows]
+
+
+def timeseries_table(call: Call, institution: str | None, indicators: Sequence[str] = ()) -> Table:
+    """The chosen indicators over time, or the dashboard's (of the portal or the institution)."""
+    chosen = list(indicators) or list(
+        tables.TIMESERIES_INSTITUTION if institution else tables.TIMESERIES_PORTAL)
+    return tables.timeseries_table(call, chosen, institution)
+
+
+def obligations_table(call: Call, institution: str) -> Table:
+    shown = call("ogpcatalog_institution_metrics_show", {"id": institution})
+    return tables.obligation_columns(), [tables.obligation_row(r) for r in shown.get("obligations") or []]
+
+
+# table -> its title (the XLSX sheet's name), in the request's language
+TITLES: dict[str, Callable[[], str]] = {
+    "summary": lambda: tk._("Summary"),
+    "institutions": lambda: tk._("Institutions"),
+    "coverage": lambda: tk._("Coverage"),
+    "overdue": lambda: tk._("Overdue datasets"),
+    "quality": lambda: tk._("Quality"),
+    "compliance": lambda: tk._("Compliance ranking"),
+    "timeseries": lambda: tk._("Over time"),
+    "obligations": lambda: tk._("Obligations"),
+}

@@ -1,8 +1,11 @@
-"""Parameters of the metrics actions: filters, paging and sorting, validated with clear errors."""
+"""Parameters of the metrics reads: filters, paging and sorting, as the queries take them.
+
+The actions' parameters are checked by their schemas (``logic/schema.py``, validators in
+``logic/validators.py``); ``Filters.of`` and ``Paging.of`` read the validated data.
+"""
 from __future__ import annotations
 
 import dataclasses
-import datetime
 from typing import Any, Iterable
 
 import sqlalchemy as sa
@@ -10,17 +13,8 @@ import sqlalchemy as sa
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog import codelists
-
 DATASET_TYPES = ("dataset", "procurement", "commitment")
 
-# filter parameter -> codelist that holds its codes
-CODELIST_FILTERS = {
-    "institution_type": "institution-type",
-    "sector": "sector",
-    "government_level": "government-level",
-    "theme": "eu-data-theme",
-}
 FILTER_KEYS = ("institution_type", "sector", "government_level", "institution", "dataset_type",
                "theme")
 MAX_LIMIT = 1000
@@ -39,6 +33,11 @@ class Filters:
     def as_dict(self) -> dict[str, list[str]]:
         return {key: list(getattr(self, key)) for key in FILTER_KEYS if getattr(self, key)}
 
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "Filters":
+        """The filters of validated data (lists of codes, institutions as ids)."""
+        return cls(**{key: tuple(data.get(key) or ()) for key in FILTER_KEYS})
+
 
 @dataclasses.dataclass(frozen=True)
 class Paging:
@@ -46,6 +45,12 @@ class Paging:
     offset: int
     sort: str
     descending: bool
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "Paging":
+        """The paging of validated data (``sort`` as ``(key, descending)``)."""
+        sort, descending = data["sort"]
+        return cls(data["limit"], data["offset"], sort, descending)
 
 
 def as_list(value: Any) -> list[str]:
@@ -59,37 +64,6 @@ def as_list(value: Any) -> list[str]:
     else:
         items = [value]
     return [str(item).strip() for item in items if str(item).strip()]
-
-
-def parse_filters(data_dict: dict[str, Any]) -> Filters:
-    """The filters of ``data_dict``.
-
-    :raises tk.ValidationError: an unknown code or institution, naming the parameter.
-    """
-    errors: dict[str, list[str]] = {}
-    values: dict[str, tuple[str, ...]] = {}
-    for key, codelist in CODELIST_FILTERS.items():
-        codes = as_list(data_dict.get(key))
-        known = codelists.get(codelist)
-        unknown = [code for code in codes if code not in known]
-        if unknown:
-            errors[key] = [tk._("Unknown code: {codes}").format(codes=", ".join(unknown))]
-        values[key] = tuple(codes)
-    types = as_list(data_dict.get("dataset_type"))
-    unknown = [name for name in types if name not in DATASET_TYPES]
-    if unknown:
-        errors["dataset_type"] = [tk._("Unknown dataset type: {types}").format(
-            types=", ".join(unknown))]
-    values["dataset_type"] = tuple(types)
-    refs = as_list(data_dict.get("institution"))
-    ids, missing = resolve_institutions(refs)
-    if missing:
-        errors["institution"] = [tk._("Institution not found: {names}").format(
-            names=", ".join(missing))]
-    values["institution"] = tuple(ids)
-    if errors:
-        raise tk.ValidationError(errors)
-    return Filters(**values)
 
 
 def resolve_institutions(refs: list[str]) -> tuple[list[str], list[str]]:
@@ -117,61 +91,3 @@ def get_institution(ref: Any) -> dict[str, str]:
     if row is None:
         raise tk.ObjectNotFound(tk._("Institution not found: {names}").format(names=ref))
     return {"id": row.id, "name": row.name, "title": row.title}
-
-
-def parse_paging(data_dict: dict[str, Any], sort_keys: Iterable[str], default_sort: str) -> Paging:
-    """``limit``, ``offset`` and ``sort`` ("<key> asc|desc").
-
-    :raises tk.ValidationError: a value out of range or an unknown sort key.
-    """
-    errors: dict[str, list[str]] = {}
-    limit = _integer(data_dict.get("limit"), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit", errors)
-    offset = _integer(data_dict.get("offset"), 0, 0, None, "offset", errors)
-    sort_text = str(data_dict.get("sort") or default_sort).strip()
-    parts = sort_text.split()
-    keys = list(sort_keys)
-    descending = False
-    if not parts or len(parts) > 2 or parts[0] not in keys or (
-            len(parts) == 2 and parts[1].lower() not in ("asc", "desc")):
-        errors["sort"] = [tk._("Sort by one of: {keys} (followed by asc or desc)").format(
-            keys=", ".join(keys))]
-        sort = default_sort.split()[0]
-    else:
-        sort = parts[0]
-        descending = len(parts) == 2 and parts[1].lower() == "desc"
-    if errors:
-        raise tk.ValidationError(errors)
-    return Paging(limit, offset, sort, descending)
-
-
-def _integer(value: Any, default: int, low: int, high: int | None, field: str,
-             errors: dict[str, list[str]]) -> int:
-    if value is None or value == "" or value is tk.missing:
-        return default
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        errors[field] = [tk._("Must be a whole number")]
-        return default
-    if number < low or (high is not None and number > high):
-        errors[field] = [tk._("Must be between {low} and {high}").format(
-            low=low, high=high) if high is not None else tk._("Must be at least {low}").format(
-            low=low)]
-        return default
-    return number
-
-
-def parse_date(value: Any, field: str) -> datetime.date | None:
-    """An optional ISO date (``YYYY-MM-DD``).
-
-    :raises tk.ValidationError: not a date, naming the field.
-    """
-    if value is None or value == "" or value is tk.missing:
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise tk.ValidationError({field: [tk._("Not a date (YYYY-MM-DD): {value}").format(
-            value=value)]})

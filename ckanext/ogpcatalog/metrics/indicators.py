@@ -1,15 +1,24 @@
-"""The indicators: one SQL statement per answer over the CTEs of :mod:`.sql` (see API.md)."""
+"""The indicators: one SQL statement per answer over the CTEs of :mod:`.sql` (see docs/metrics-api.md)."""
 from __future__ import annotations
 
 import datetime
 from typing import Any
 
 from ckanext.ogpcatalog import codelists
-from ckanext.ogpcatalog.fields.bilingual import current_language
+from ckanext.ogpcatalog.language import current_language
 from ckanext.ogpcatalog.metrics import facts, rollups
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.filters import DATASET_TYPES, Filters, Paging
 
+# What the summary and the institution rows both count over the public datasets of the facts.
+PUBLIC_DATASET_FIGURES = """coalesce(sum(resources) FILTER (WHERE NOT private), 0) AS resources,
+         coalesce(sum(open_fmt) FILTER (WHERE NOT private), 0) AS open_fmt,
+         coalesce(sum(mr_fmt) FILTER (WHERE NOT private), 0) AS mr_fmt,
+         count(*) FILTER (WHERE NOT private AND has_period) AS with_frequency,
+         count(*) FILTER (WHERE NOT private AND NOT has_period) AS without_frequency,
+         count(*) FILTER (WHERE NOT private AND fresh = 'up_to_date') AS up_to_date,
+         count(*) FILTER (WHERE NOT private AND fresh = 'overdue') AS overdue,
+         round(avg(score) FILTER (WHERE NOT private)::numeric, 1)::float AS quality_average"""
 
 def _iso(value: Any) -> str | None:
     if value is None:
@@ -55,14 +64,7 @@ agg AS (
          count(*) FILTER (WHERE private) AS private,
          count(*) FILTER (WHERE harvested) AS harvested,
          jsonb_build_object({type_counts}) AS by_type,
-         coalesce(sum(resources) FILTER (WHERE NOT private), 0) AS resources,
-         coalesce(sum(open_fmt) FILTER (WHERE NOT private), 0) AS open_fmt,
-         coalesce(sum(mr_fmt) FILTER (WHERE NOT private), 0) AS mr_fmt,
-         count(*) FILTER (WHERE NOT private AND has_period) AS with_frequency,
-         count(*) FILTER (WHERE NOT private AND NOT has_period) AS without_frequency,
-         count(*) FILTER (WHERE NOT private AND fresh = 'up_to_date') AS up_to_date,
-         count(*) FILTER (WHERE NOT private AND fresh = 'overdue') AS overdue,
-         round(avg(score) FILTER (WHERE NOT private)::numeric, 1)::float AS quality_average,
+         {PUBLIC_DATASET_FIGURES},
          jsonb_build_object({rating_counts}) AS distribution,
          jsonb_build_object({dims}) AS dimensions,
          count(*) FILTER (WHERE NOT private AND type = 'commitment') AS commitments,
@@ -223,14 +225,7 @@ per AS (
          count(*) FILTER (WHERE NOT private) AS public,
          count(*) FILTER (WHERE private) AS private,
          count(*) FILTER (WHERE harvested) AS harvested,
-         coalesce(sum(resources) FILTER (WHERE NOT private), 0) AS resources,
-         coalesce(sum(open_fmt) FILTER (WHERE NOT private), 0) AS open_fmt,
-         coalesce(sum(mr_fmt) FILTER (WHERE NOT private), 0) AS mr_fmt,
-         count(*) FILTER (WHERE NOT private AND has_period) AS with_frequency,
-         count(*) FILTER (WHERE NOT private AND NOT has_period) AS without_frequency,
-         count(*) FILTER (WHERE NOT private AND fresh = 'up_to_date') AS up_to_date,
-         count(*) FILTER (WHERE NOT private AND fresh = 'overdue') AS overdue,
-         round(avg(score) FILTER (WHERE NOT private)::numeric, 1)::float AS quality_average
+         {PUBLIC_DATASET_FIGURES}
   FROM df GROUP BY owner_org
 )"""
     return f"""
@@ -310,7 +305,7 @@ def institution_detail(institution_id: str, at: datetime.datetime | None = None
 WITH {q.ctes(filters, params, obligations=True, obligation_datasets=True)}
 SELECT
   (SELECT coalesce(jsonb_agg(jsonb_build_object(
-            'code', ob.code, 'title', ob.title, 'frequency', ob.frequency,
+            'code', ob.code, 'title', ob.title, 'frequency', ob.frequency, 'dataset_type', ob.m_type,
             'status', obst.status, 'datasets', coalesce(to_jsonb(obst.datasets), '[]'::jsonb),
             'last_modified', obst.last_change, 'due', obst.due) ORDER BY ob.code), '[]'::jsonb)
    FROM obst JOIN ob ON ob.code = obst.code) AS obligations,

@@ -8,8 +8,7 @@ day that has a real snapshot, so both are idempotent and an interruption leaves 
 from __future__ import annotations
 
 import datetime
-import time
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import sqlalchemy as sa
 
@@ -199,17 +198,3 @@ def series(indicator: str, institution_id: str | None, interval: str,
     points = [{"date": r.day.isoformat(), "value": r.value, "source": r.source}
               for r in model.Session.execute(query)]
     return sorted(points, key=lambda p: p["date"])
-
-
-def scheduler_loop(check_every: float, take: Callable[[], Any],
-                   stop: Callable[[], bool] = lambda: False,
-                   sleep: Callable[[float], None] = time.sleep) -> Iterator[datetime.date]:
-    """Take one snapshot a day: every ``check_every`` seconds, if today has none, ``take()``.
-    Yields the days snapshotted (the command logs them)."""
-    while not stop():
-        day = today()
-        if not has_snapshot(day):
-            take()
-            yield day
-        model.Session.remove()
-        sleep(check_every)

@@ -17,7 +17,8 @@ import ckan.lib.search.index as ckan_search_index
 import ckan.lib.search.query as ckan_search_query
 from sqlalchemy import exc
 
-from .connection import PostgresSolrConnection, ensure_schema
+from .connection import PostgresSolrConnection
+from .schema import ensure_schema
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def make_connection(decode_dates: bool = True) -> PostgresSolrConnection:
 
 
 def check_schema(schema_file: str | None = None) -> bool:
-    """Start-up check: create the index schema if the database lacks it.
+    """Start-up check: bring the index schema up (its migrations) if the database lacks it.
 
     At CKAN's start-up this runs before the database engine exists; the schema is then
     created on first use instead.
@@ -81,7 +82,16 @@ def answer_unavailable_index_with_503(app):
     from werkzeug.exceptions import InternalServerError
 
     from ckan.lib import base
-    from ckan.lib.search.common import SolrConnectionError
+    from ckan.lib.search.common import SearchQueryError, SolrConnectionError
+
+    def bad_query(error):
+        # Views that do not catch it themselves (/catalog.ttl): the user's error, a 400.
+        message = tk._("Invalid search query: {error_message}").format(error_message=str(error))
+        if flask.request.path.startswith("/api/"):
+            body = {"success": False, "error": {"__type": "Search Query Error", "message": message}}
+            return flask.jsonify(body), 400
+        return base.render("error_document_template.html",
+                           {"code": 400, "content": message, "name": "Bad Request"}), 400
 
 
     def unavailable(error):
@@ -109,6 +119,7 @@ def answer_unavailable_index_with_503(app):
     if hasattr(app, "register_error_handler"):
         ckan_internal_error = app.error_handler_spec.get(None, {}).get(500, {}).get(InternalServerError)
         app.register_error_handler(SolrConnectionError, unavailable)
+        app.register_error_handler(SearchQueryError, bad_query)
         app.register_error_handler(InternalServerError, internal_error)
         app.after_request(after_request)
     return app

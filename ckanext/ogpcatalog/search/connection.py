@@ -25,17 +25,19 @@ import sqlalchemy as sa
 from sqlalchemy import event, exc
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.lib.search.common import SearchQueryError
 from ckan.common import config
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.lib.search.query import _parse_local_params
 
 from . import solr_schema as f
-from . import model as _tables  # noqa: F401  (registers the tables with CKAN)
-from . import schema
+from . import schema  # (its import of .model registers the tables with CKAN)
 from .cache import facet_cache
 from .lucene import (
     MUST, MUST_NOT, SHOULD, Bool, MatchAll, QuerySyntaxError, parse, parse_with_operators,
 )
+from .schema import ensure_schema
 from .sql import T, SortError, Translation, order_by, parse_min_should_match
 
 log = logging.getLogger(__name__)
@@ -335,6 +337,9 @@ def _rollback_read(connection) -> None:
 
 
 def _raise_read_error(error: exc.DBAPIError):
+    if getattr(error.orig, "pgcode", None) == "54001":  # statement_too_complex: stack depth
+        log.info("Search query too complex for the database: %s", error.orig)
+        raise SearchQueryError(tk._("The search is too complex"))
     if _is_query_error(error):
         log.info("Search query rejected by the database: %s", error.orig)
         raise pysolr.SolrError("the search index could not run this query")
@@ -365,13 +370,6 @@ def rebuild_required() -> bool:
         except IndexNotBuilt:
             return True
         return False
-
-
-def ensure_schema() -> list[str]:
-    """Create the missing parts of the schema in a transaction of their own."""
-    with model.meta.engine.begin() as connection:
-        return schema.create_schema(lambda s: connection.execute(sa.text(s)),
-                                    lambda s: connection.execute(sa.text(s)).scalar())
 
 
 # --------------------------------------------------------------------------------------
@@ -450,6 +448,9 @@ def _parse_request_query(text: str, default_operator: str, translation: Translat
     return _parse_or_raise(text, default_operator)
 
 
+_DISMAX_PLAIN = str.maketrans({"(": " ", ")": " ", "*": "", "?": ""})
+
+
 def build_where(q: str | None, params: dict[str, Any]) -> Translation:
     """The WHERE clause of a Solr request (``q`` + every ``fq``), in ``translation.where_sql``."""
     q = q if q is not None else params.get("q")
@@ -468,12 +469,18 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
         if "text" in query_fields:
             query_fields = None  # `text` holds every other query field
         translation = Translation(default_field, query_fields)
-        node, explicit = _parse_or_raise(q, "OR", with_operators=True)
-        if explicit:
+        if def_type == "dismax":
+            # CKAN's default, as Solr's dismax: AND/OR/NOT are operators; parentheses and
+            # wildcards plain characters (`pobla*` is the word `pobla`); `mm` counts every
+            # optional clause, OR's included (under CKAN's mm "a OR b" needs both words).
+            # Found by tests/search/differential (docs/search.md, "Differences from Solr").
+            node, _ = _parse_or_raise(q.translate(_DISMAX_PLAIN), "OR", with_operators=True)
+            node = _apply_min_should_match(node, params.get("mm"))
+        elif (parsed := _parse_or_raise(q, "OR", with_operators=True))[1]:
             # Explicit AND/OR/NOT: boolean logic with the default operator, as edismax does.
             node = _parse_or_raise(q, default_operator)
         else:
-            node = _apply_min_should_match(node, params.get("mm"))
+            node = _apply_min_should_match(parsed[0], params.get("mm"))
     else:
         translation = Translation(default_field)
         node = _parse_or_raise(q, default_operator)
@@ -495,11 +502,23 @@ def _apply_min_should_match(node, mm: str | None):
     return node
 
 
+def _refuse_nul(q: str | None, params: dict[str, Any]) -> None:
+    """A NUL character (PostgreSQL refuses it in text) in ``q`` or any parameter (``fq``,
+    facets, sort) is the user's error, refused before any SQL: a 400, not a driver error."""
+    values = [q, *params.values()]
+    for value in values:
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(item, str) and "\x00" in item:
+                raise SearchQueryError(tk._("The search contains a NUL character"))
+
+
 def _translate(q: str | None, params: dict[str, Any]) -> Translation:
     try:
         return build_where(q, params)
     except QuerySyntaxError as error:  # raised while translating values (dates, numbers)
         raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: {error}")
+    except OverflowError:  # date math past the calendar (NOW-9999999999DAYS)
+        raise SearchQueryError(tk._("A date in the search is out of range"))
 
 
 class _Plan:
@@ -603,6 +622,7 @@ plan_cache = _PlanCache()
 
 
 def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
+    _refuse_nul(q, params)
     plan = plan_cache.get(q, params)
 
     def run(connection, prefix):

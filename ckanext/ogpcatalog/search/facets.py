@@ -11,7 +11,7 @@ from ckanext.scheming.helpers import (
 )
 
 from ckanext.ogpcatalog import codelists
-from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.language import current_language
 
 # Facets per dataset type, after CKAN's own; the search page of `dataset` lists every type.
 TYPE_FACETS: dict[str, tuple[str, ...]] = {
@@ -26,7 +26,7 @@ TYPE_FACETS: dict[str, tuple[str, ...]] = {
 ORGANIZATION_FACETS = ("dataset_type", "theme", "procurement_methods", "ogp_values")
 
 
-_language = bilingual.current_language
+_language = current_language
 
 
 @functools.lru_cache(maxsize=1)

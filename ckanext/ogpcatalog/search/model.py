@@ -1,9 +1,10 @@
 """The search index tables, declared on CKAN's metadata.
 
-The DDL lives in :mod:`.schema` (it needs text-search configurations and functions that
-SQLAlchemy does not model). Declaring the tables here lets CKAN treat them as its own:
-``model.repo.delete_all()`` (the fast path of the tests' ``reset_db``) empties them along
-with the datasets they index, so the index never outlives its data.
+The DDL lives in the plugin's alembic migrations (``migration/ogpcatalog_search/``: it needs
+text-search configurations and functions that SQLAlchemy does not model). Declaring the
+tables here lets CKAN treat them as its own: ``model.repo.delete_all()`` (the fast path of
+the tests' ``reset_db``) empties them along with the datasets they index, so the index never
+outlives its data.
 """
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from sqlalchemy.dialects import postgresql
 
 import ckan.plugins.toolkit as tk
 
-from . import schema
+INDEX_TABLE = "ogpcatalog_search_index"
+STATE_TABLE = "ogpcatalog_search_state"
 
 search_index_table = sa.Table(
-    schema.INDEX_TABLE,
+    INDEX_TABLE,
     tk.BaseModel.metadata,
     sa.Column("id", sa.UnicodeText, primary_key=True),
     sa.Column("name", sa.UnicodeText, nullable=False),
@@ -41,7 +43,7 @@ search_index_table = sa.Table(
 )
 
 search_state_table = sa.Table(
-    schema.STATE_TABLE,
+    STATE_TABLE,
     tk.BaseModel.metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("token", sa.UnicodeText),

@@ -88,9 +88,7 @@ def rebuild_index(app, workers: int = 2, batch: int = 200,
                   progress: Callable[[int, int], None] | None = None) -> dict:
     """Re-index every dataset. Returns counts and timing; raises KeyboardInterrupt after
     stopping the workers cleanly if interrupted."""
-    from .connection import ensure_schema
-
-    ensure_schema()
+    schema.ensure_schema()
     ids = dataset_ids()
     model.Session.remove()
     total = len(ids)

@@ -1,180 +1,87 @@
-"""DDL of the PostgreSQL search index: one table, its GIN/btree indexes, text-search
-configurations for Spanish, English and a language-neutral one (all accent-insensitive),
-and a one-row table holding the index's change token (see :mod:`.cache`).
+"""The search index schema at run time: whether it is all there, and bringing it up when not.
 
-The same idempotent statements serve the alembic migration (production:
-``ckan db upgrade -p ogpcatalog_search``) and the on-demand recreation after a test's
-``reset_db`` dropped every table.
+The DDL is the ``ogpcatalog_search`` plugin's alembic migrations
+(``ckanext/ogpcatalog/migration/ogpcatalog_search/``), applied in production by
+``ckan db upgrade -p ogpcatalog_search``. The backend applies the same migrations itself when
+an object is missing or outdated: at start-up, and when an index query fails on a missing
+table, column, function or configuration. CKAN's test ``reset_db`` drops every table (the
+version table with them) and CKAN's own search tests know nothing of this plugin's migrations;
+a table dropped behind the backend's back is repaired the same way.
+
+The check costs a few catalogue lookups and runs only then; migrations run only when it
+finds something missing.
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+import logging
+from pathlib import Path
+from typing import Any, Callable
 
-INDEX_TABLE = "ogpcatalog_search_index"
-STATE_TABLE = "ogpcatalog_search_state"
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
 
-# Bump when the tables change. The index is derived data: tables of an older version are
-# dropped and recreated, and the index is marked for a rebuild if the portal has datasets.
-# Upgrades only go forward: a process of older code never touches newer tables (it fails
-# until restarted), so processes of two versions cannot undo each other's upgrade.
+import ckan.model as model
+
+from .model import INDEX_TABLE, STATE_TABLE, search_index_table, search_state_table
+
+__all__ = ["INDEX_TABLE", "STATE_TABLE", "ensure_schema", "missing_objects"]
+
+log = logging.getLogger(__name__)
+
+PLUGIN = "ogpcatalog_search"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migration" / PLUGIN
+VERSION_TABLE = f"{PLUGIN}_alembic_version"
+
+# The version the head revision writes in the tables' comments. Processes of the code that
+# created the schema at run time (before the migrations) read it: they drop tables of an older
+# version and leave newer ones alone, so processes of two versions never undo each other's
+# upgrade. A revision that changes a table writes the next number, and this follows it.
 SCHEMA_VERSION = 6
 _VERSION_COMMENT = "ogpcatalog_search schema {}"
 
-# A lock id shared by every process that may create the schema at the same time.
-_DDL_LOCK = 0x0C9CA7A1
-
-_EXTENSIONS = ["CREATE EXTENSION IF NOT EXISTS unaccent"]
-
-# Text-search configurations: unaccent first, then the language's stemmer.
-_TEXT_SEARCH = """
-DO $$
-BEGIN
-  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_es') THEN
-    CREATE TEXT SEARCH CONFIGURATION ogpcatalog_es (COPY = pg_catalog.spanish);
-    ALTER TEXT SEARCH CONFIGURATION ogpcatalog_es
-      ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_en') THEN
-    CREATE TEXT SEARCH CONFIGURATION ogpcatalog_en (COPY = pg_catalog.english);
-    ALTER TEXT SEARCH CONFIGURATION ogpcatalog_en
-      ALTER MAPPING FOR hword, hword_part, word WITH unaccent, english_stem;
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'ogpcatalog_simple') THEN
-    CREATE TEXT SEARCH CONFIGURATION ogpcatalog_simple (COPY = pg_catalog.simple);
-    ALTER TEXT SEARCH CONFIGURATION ogpcatalog_simple
-      ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, hword, hword_part, word
-      WITH unaccent, simple;
-  END IF;
-END
-$$
-"""
-
-# Every text is indexed in the three configurations: Spanish and English stems, and the
-# unstemmed, unaccented word (exact words, codes, proper names).
-_FUNCTIONS = {
-    "ogpcatalog_tsv": """
-    CREATE OR REPLACE FUNCTION ogpcatalog_tsv(txt text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT to_tsvector('ogpcatalog_es'::regconfig, coalesce(txt, ''))
-          || to_tsvector('ogpcatalog_en'::regconfig, coalesce(txt, ''))
-          || to_tsvector('ogpcatalog_simple'::regconfig, coalesce(txt, ''))
-    $$
-    """,
-    "ogpcatalog_tsq": """
-    CREATE OR REPLACE FUNCTION ogpcatalog_tsq(txt text) RETURNS tsquery
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT plainto_tsquery('ogpcatalog_es'::regconfig, txt)
-          || plainto_tsquery('ogpcatalog_en'::regconfig, txt)
-          || plainto_tsquery('ogpcatalog_simple'::regconfig, txt)
-    $$
-    """,
-    "ogpcatalog_phrase_tsq": """
-    CREATE OR REPLACE FUNCTION ogpcatalog_phrase_tsq(txt text) RETURNS tsquery
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT phraseto_tsquery('ogpcatalog_es'::regconfig, txt)
-          || phraseto_tsquery('ogpcatalog_en'::regconfig, txt)
-          || phraseto_tsquery('ogpcatalog_simple'::regconfig, txt)
-    $$
-    """,
-    "ogpcatalog_field_text": """
-    CREATE OR REPLACE FUNCTION ogpcatalog_field_text(doc jsonb, field text) RETURNS text
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-      SELECT string_agg(v, ' ') FROM jsonb_array_elements_text(
-        CASE WHEN jsonb_typeof(doc -> field) = 'array' THEN doc -> field ELSE '[]'::jsonb END) v
-    $$
-    """,
-}
-
-# GIN indexes without a pending list (fastupdate = off): a write costs a little more, and
-# queries never slow down between vacuums after a bulk rebuild or harvest.
-_INDEX_TABLE_DDL = [
-    f"""
-    CREATE TABLE {INDEX_TABLE} (
-      id text NOT NULL,
-      name text NOT NULL,
-      site_id text NOT NULL,
-      state text,
-      capacity text,
-      dataset_type text,
-      organization text,
-      permission_labels text[] NOT NULL DEFAULT '{{}}',
-      metadata_created timestamptz,
-      metadata_modified timestamptz,
-      title_string text COLLATE "C",
-      tsv tsvector COMPRESSION lz4 NOT NULL,
-      rank_tsv tsvector NOT NULL,
-      doc jsonb COMPRESSION lz4 NOT NULL,
-      facets text[] NOT NULL DEFAULT '{{}}',
-      texts jsonb COMPRESSION lz4 NOT NULL,
-      stored jsonb COMPRESSION lz4 NOT NULL,
-      data_dict text COMPRESSION lz4,
-      validated_data_dict text COMPRESSION lz4,
-      seq bigint NOT NULL,
-      indexed_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (site_id, id)
-    )
-    """,
-    f"CREATE INDEX ON {INDEX_TABLE} (id)",
-    f"CREATE INDEX ON {INDEX_TABLE} USING gin (tsv) WITH (fastupdate = off)",
-    f"CREATE INDEX ON {INDEX_TABLE} USING gin (doc jsonb_path_ops) WITH (fastupdate = off)",
-    f"CREATE INDEX ON {INDEX_TABLE} USING gin (permission_labels) WITH (fastupdate = off)",
-    # The default order (newest first, ties in index order) with what the permission filters
-    # read: deep pages are an index-only scan, not thousands of heap fetches.
-    f"CREATE INDEX ON {INDEX_TABLE} (metadata_modified DESC, seq) "
-    "INCLUDE (site_id, id, state, capacity, permission_labels)",
-    f"CREATE INDEX ON {INDEX_TABLE} (metadata_created)",
-    f"CREATE INDEX ON {INDEX_TABLE} (title_string)",
-    f"CREATE INDEX ON {INDEX_TABLE} (name COLLATE \"C\")",
-    f"CREATE INDEX ON {INDEX_TABLE} (organization)",
-    f"CREATE INDEX ON {INDEX_TABLE} (seq)",
-]
-
-# Exact-field filters (tags:x, res_format:CSV ...) match `facets` entries: an exact GIN
-# lookup with no recheck, instead of a lossy jsonb_path_ops match rechecked on `doc`.
 FACETS_INDEX = f"{INDEX_TABLE}_facets_idx"
-_FACETS_INDEX_DDL = f"CREATE INDEX IF NOT EXISTS {FACETS_INDEX} ON {INDEX_TABLE} USING gin (facets) WITH (fastupdate = off)"
-_INDEX_TABLE_DDL.append(_FACETS_INDEX_DDL)
+SEQUENCE = f"{INDEX_TABLE}_seq"
+FUNCTIONS = ("ogpcatalog_tsv", "ogpcatalog_tsq", "ogpcatalog_phrase_tsq", "ogpcatalog_field_text")
+TEXT_SEARCH_CONFIGURATIONS = ("ogpcatalog_es", "ogpcatalog_en", "ogpcatalog_simple")
+_COLUMNS = {table.name: tuple(column.name for column in table.columns)
+            for table in (search_index_table, search_state_table)}
 
-_STATE_TABLE_DDL = [
-    f"""
-    CREATE TABLE {STATE_TABLE} (
-      id integer PRIMARY KEY,
-      token text,
-      rebuild_required boolean NOT NULL DEFAULT false
-    )
-    """,
-]
-
-_SEQUENCE_DDL = f"CREATE SEQUENCE IF NOT EXISTS {INDEX_TABLE}_seq"
-
-_COLUMNS = {
-    INDEX_TABLE: ("id", "name", "site_id", "state", "capacity", "dataset_type", "organization",
-                  "permission_labels", "metadata_created", "metadata_modified", "title_string",
-                  "tsv", "rank_tsv", "doc", "facets", "texts", "stored", "data_dict", "validated_data_dict",
-                  "seq", "indexed_at"),
-    STATE_TABLE: ("id", "token", "rebuild_required"),
-}
+# Serialises the check-and-migrate of the processes (and threads: alembic's context is
+# process-global) that find the schema missing at the same time. The migrations take a lock
+# of their own (migration/ogpcatalog_search/env.py) against `ckan db upgrade` runs.
+_ENSURE_LOCK = 0x0C9CA7A2
 
 
-def missing_objects(scalar: Any) -> list[str]:
-    """Names of the schema objects that do not exist. ``scalar`` runs SQL, returns one value."""
+def current_revision(scalar: Callable[[str], Any]) -> str | None:
+    """The revision the migrations recorded; ``scalar`` runs SQL and returns one value."""
+    if not scalar(f"SELECT to_regclass('{VERSION_TABLE}') IS NOT NULL"):
+        return None
+    return scalar(f"SELECT max(version_num) FROM {VERSION_TABLE}")
+
+
+def missing_objects(scalar: Callable[[str], Any]) -> list[str]:
+    """Names of the schema objects that are missing or outdated (tables of a newer version
+    count as present); ``scalar`` runs SQL and returns one value."""
     missing = []
     if not scalar("SELECT count(*) FROM pg_extension WHERE extname = 'unaccent'"):
         missing.append("unaccent")
-    configs = scalar("SELECT count(*) FROM pg_ts_config WHERE cfgname IN "
-                     "('ogpcatalog_es', 'ogpcatalog_en', 'ogpcatalog_simple')")
-    if configs != 3:
+    configurations = scalar("SELECT count(*) FROM pg_ts_config WHERE cfgname IN ({})".format(
+        ", ".join(f"'{name}'" for name in TEXT_SEARCH_CONFIGURATIONS)))
+    if configurations != len(TEXT_SEARCH_CONFIGURATIONS):
         missing.append("text search configurations")
-    for name in _FUNCTIONS:
+    for name in FUNCTIONS:
         if not scalar(f"SELECT count(*) FROM pg_proc WHERE proname = '{name}'"):
             missing.append(name)
     if (scalar(f"SELECT to_regclass('{INDEX_TABLE}') IS NOT NULL")
             and scalar(f"SELECT to_regclass('{FACETS_INDEX}') IS NULL")):
         missing.append(FACETS_INDEX)
-    for relation in (INDEX_TABLE, STATE_TABLE, f"{INDEX_TABLE}_seq"):
+    for relation in (INDEX_TABLE, STATE_TABLE, SEQUENCE):
         if scalar(f"SELECT to_regclass('{relation}') IS NULL"):
             missing.append(relation)
-        elif relation != f"{INDEX_TABLE}_seq":
+        elif relation != SEQUENCE:
             version = _version_of(scalar(f"SELECT obj_description('{relation}'::regclass, 'pg_class')"))
             columns = scalar(f"SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute "
                              f"WHERE attrelid = '{relation}'::regclass AND attnum > 0 AND NOT attisdropped")
@@ -191,42 +98,56 @@ def _version_of(comment: str | None) -> int:
         return 0
 
 
-def create_schema(execute: Any, scalar: Any) -> list[str]:
-    """Create what is missing, and only that: statements on existing objects would take
-    locks that wait for every open writer. Run it in a transaction of its own (never the
-    caller's: its locks would then last as long as that transaction).
+def ensure_schema() -> list[str]:
+    """Apply the plugin's migrations if an object is missing or outdated; returns what was.
+
+    An object missing at a recorded revision is damage, not a pending migration: the version
+    is reset to the base first, and every revision, written to create only what is missing,
+    runs again. Each run is a transaction of its own (never the caller's: its locks would then
+    last as long as that transaction).
     """
-    execute(f"SELECT pg_advisory_xact_lock({_DDL_LOCK})")
-    missing = missing_objects(scalar)
-    if "unaccent" in missing:
-        for statement in _EXTENSIONS:
-            execute(statement)
-    if "text search configurations" in missing:
-        execute(_TEXT_SEARCH)
-    for name, statement in _FUNCTIONS.items():
-        if name in missing:
-            execute(statement)
-    if f"{INDEX_TABLE}_seq" in missing:
-        execute(_SEQUENCE_DDL)
-    if FACETS_INDEX in missing and f"outdated {INDEX_TABLE}" not in missing:
-        execute(_FACETS_INDEX_DDL)  # added to tables of this version built before it existed
-    for table, ddl in ((STATE_TABLE, _STATE_TABLE_DDL), (INDEX_TABLE, _INDEX_TABLE_DDL)):
-        if f"outdated {table}" in missing:
-            execute(f"DROP TABLE {table}")
-        if table in missing or f"outdated {table}" in missing:
-            for statement in ddl:
-                execute(statement)
-            execute(f"COMMENT ON TABLE {table} IS '{_VERSION_COMMENT.format(SCHEMA_VERSION)}'")
-    if INDEX_TABLE in missing or f"outdated {INDEX_TABLE}" in missing:
-        # An index created empty for a portal that holds datasets must not answer as if
-        # the catalogue were empty (ckan/ckan#8002): searches fail until it is rebuilt.
-        has_datasets = bool(
-            scalar("SELECT to_regclass('package') IS NOT NULL")  # false before `ckan db init`
-            and scalar("SELECT EXISTS (SELECT 1 FROM package WHERE state = 'active')"))
-        execute(f"""
-            INSERT INTO {STATE_TABLE} (id, token, rebuild_required)
-            VALUES (1, NULL, {'true' if has_datasets else 'false'})
-            ON CONFLICT (id) DO UPDATE SET token = NULL,
-              rebuild_required = EXCLUDED.rebuild_required
-        """)
+    with model.meta.engine.connect() as connection:
+        # Autocommit: the check holds no lock on the objects the migrations may replace.
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+
+        def scalar(sql: str) -> Any:
+            return connection.execute(sa.text(sql)).scalar()
+
+        connection.execute(sa.text("SELECT pg_advisory_lock(:id)"), {"id": _ENSURE_LOCK})
+        try:
+            head, known = _revisions()
+            revision = current_revision(scalar)
+            if revision is not None and revision not in known:
+                # A process of older code fails until restarted; it never downgrades.
+                log.warning("Search index schema at revision %s, newer than this code's %s: "
+                            "left alone", revision, head)
+                return []
+            missing = missing_objects(scalar)
+            damaged = bool(missing) and revision is not None
+            if revision != head:
+                missing.insert(0, VERSION_TABLE if revision is None else f"{PLUGIN} revision {head}")
+            if missing:
+                config = _alembic_config()
+                if damaged:
+                    command.stamp(config, "base", purge=True)
+                command.upgrade(config, "head")
+        finally:
+            connection.execute(sa.text("SELECT pg_advisory_unlock(:id)"), {"id": _ENSURE_LOCK})
     return missing
+
+
+def _alembic_config() -> Config:
+    """The configuration ``ckan db upgrade -p ogpcatalog_search`` builds (the plugin's
+    alembic.ini, the database of CKAN's engine), but leaving the process's logging alone."""
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    url = model.meta.engine.url.render_as_string(hide_password=False)
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+@functools.cache
+def _revisions() -> tuple[str, frozenset[str]]:
+    """The head revision of the plugin's migrations, and every revision they know."""
+    script = ScriptDirectory(str(MIGRATIONS))
+    return script.get_current_head(), frozenset(r.revision for r in script.walk_revisions())

@@ -4,7 +4,7 @@ CKAN's Solr schema indexes an unknown field as one string (``<dynamicField name=
 type="string"/>``), and Solr refuses a document that gives such a field several values. The
 index hook (index.py) writes codelist fields and references as lists, so those fields are
 declared in the core's schema through Solr's Schema API, once per deployment:
-``ckan ogpcatalog solr-fields`` (run by the web container before it starts).
+``ckan ogpcatalog search solr-fields`` (run by the web container before it starts).
 """
 from __future__ import annotations
 

@@ -5,6 +5,12 @@ anonymous POST to ``/dataset/follow/<id>`` (``follow_dataset`` requires a user),
 view that does not exist in ``/dataset/<id>/resource/<rid>/edit_view/<view>``. Flask then
 answers 500 and logs a traceback. Registered on the Flask app, these handlers answer with
 CKAN's own error page and the right status instead.
+
+Works around: CKAN 2.12.0 (``ckan/views/dataset.py`` ``follow``, ``ckan/views/resource.py``
+``EditResourceViewView``, and any core view that calls an action without catching them).
+Drop when: a CKAN > 2.12.0 answers those requests 403/404 itself; then remove
+``register_action_error_handlers(app)`` from plugin.py's ``make_middleware`` and keep
+tests/upstream/test_action_errors.py, which must still pass without it.
 """
 from __future__ import annotations
 

@@ -8,6 +8,12 @@ edit page exempted that page for every later request of that web process, includ
 of logged-in users' browsers: a cross-site form could then change their datasets (the class
 of CKAN's CVE-2026-41255). 2.12.0 is the newest CKAN on PyPI, so the portal carries the fix:
 exemptions added while a request runs are kept on that request (``flask.g``) only.
+
+Works around: CKAN 2.12.0 (``ckan.config.middleware.flask_app.ckan_before_request``) with
+Flask-WTF 1.3.0 (it replaces the private ``CSRFProtect._exempt_views`` set).
+Drop when: CKAN > 2.12.0 scopes ``csrf.exempt`` per request (the CVE-2026-41255 fix); then
+remove ``scope_csrf_exemptions()`` from plugin.py's ``make_middleware`` and keep
+tests/upstream/test_csrf.py, which must still pass without it.
 """
 from __future__ import annotations
 

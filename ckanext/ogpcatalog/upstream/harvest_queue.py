@@ -1,10 +1,17 @@
 """Harvest queue consumers that survive an idle queue.
 
-ckanext-harvest 1.6 creates its Redis client with redis-py's default 5-second socket
-timeout, and redis-py 8 (pinned by CKAN 2.12) applies it to the blocking BLPOP that waits
+ckanext-harvest 1.6.3 creates its Redis client with redis-py's default 5-second socket
+timeout, and redis-py 8.0.1 (pinned by CKAN 2.12.0) applies it to the blocking BLPOP that waits
 for work: the stock ``ckan harvester gather-consumer`` dies with a TimeoutError after 5 s
 without messages. :func:`patch_harvest_redis_connection` gives the consumers' connections
 no read timeout (TCP keepalive detects dead peers; connecting still times out).
+``ckan ogpcatalog harvest consumer gather|fetch`` runs the stock consumers patched.
+
+Works around: ckanext-harvest 1.6.3 (``ckanext.harvest.queue.get_connection_redis``) with
+redis-py 8.0.1 (the version CKAN 2.12.0's requirements pin).
+Drop when: ckanext-harvest > 1.6.3 creates its consumers' Redis client without a read timeout
+(or keeps waiting after a ``TimeoutError``); then ``harvest-consumer`` becomes a documented
+alias of ``ckan harvester gather-consumer`` / ``fetch-consumer``.
 """
 from __future__ import annotations
 

@@ -1,13 +1,18 @@
 """The extension's pages: one Blueprint per capability, each in its own module.
 
-`tk.blanket.blueprints` registers every Blueprint named in ``__all__``; the views call actions
-and map NotAuthorized/ObjectNotFound to 403/404 (they never query the database).
+`tk.blanket.blueprints` registers every Blueprint named in ``__all__``. The views parse the
+request, call actions and render (they never query the database); _common.py holds what they
+share: the visitor's action context and the actions' refusals as 403/404/400 pages.
+
+Each module calls its Blueprint ``blueprint``; here they are imported under names that say
+whose they are, so that no name of this package hides a submodule (``views.metrics`` stays
+the module).
 """
+from ckanext.ogpcatalog.views.commitments import blueprint as commitments_blueprint
+from ckanext.ogpcatalog.views.harvest import blueprint as harvest_blueprint
+from ckanext.ogpcatalog.views.metrics import blueprint as metrics_blueprint
+from ckanext.ogpcatalog.views.ocds import blueprint as ocds_blueprint
+from ckanext.ogpcatalog.views.portal import blueprint as portal_blueprint
 
-from importlib import import_module
-
-# By module path, not `from . import x`: a module may export a member named like itself
-# (the `metrics` Blueprint of views/metrics.py), which would shadow the module here.
-_MODULES = [import_module(f"ckanext.ogpcatalog.views.{name}") for name in ['metrics', 'commitments', 'ocds', 'harvest']]
-globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
-__all__ = [name for module in _MODULES for name in module.__all__]
+__all__ = ["metrics_blueprint", "commitments_blueprint", "ocds_blueprint", "harvest_blueprint",
+           "portal_blueprint"]

@@ -12,15 +12,16 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.views._common import action_context, errors_to_status
 
-__all__ = ["commitments"]
+__all__ = ["blueprint"]
 
-commitments = Blueprint("ogpcatalog_commitments", __name__, url_prefix="/commitments")
+blueprint = Blueprint("ogpcatalog_commitments", __name__, url_prefix="/commitments")
 
 _MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
 
 
-@commitments.route("/export.<fmt>")
+@blueprint.route("/export.<fmt>")
 def export(fmt: str) -> Response:
     """The export action's file as a download."""
     if fmt not in _MIMETYPES:
@@ -28,15 +29,13 @@ def export(fmt: str) -> Response:
             value=fmt, allowed=", ".join(_MIMETYPES)))
     data_dict = {"format": fmt, "action_plan": tk.request.args.get("action_plan") or None,
                  "language": tk.request.args.get("language") or bilingual.current_language()}
-    try:
-        result = tk.get_action("ogpcatalog_commitments_export")({"user": tk.current_user.name}, data_dict)
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Not authorized to see this page"))
-    except tk.ValidationError as error:
-        if "action_plan" in error.error_dict:
-            return tk.abort(404, error.error_dict["action_plan"][0])
-        return tk.abort(400, "; ".join(str(m) for messages in error.error_dict.values()
-                                       for m in messages))
+    with errors_to_status():
+        try:
+            result = tk.get_action("ogpcatalog_commitments_export")(action_context(), data_dict)
+        except tk.ValidationError as error:
+            if "action_plan" in error.error_dict:  # an unknown plan is a page that is not there
+                return tk.abort(404, error.error_dict["action_plan"][0])
+            raise
     content = result["content"]
     body = content if fmt == "csv" else json.dumps(content, ensure_ascii=False, indent=1)
     return Response(body, mimetype=_MIMETYPES[fmt].split(";")[0], headers={

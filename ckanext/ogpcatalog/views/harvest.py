@@ -5,36 +5,26 @@
 """
 from __future__ import annotations
 
-from typing import Any
-
 import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
-__all__ = ["harvest"]
+from ckanext.ogpcatalog.views._common import action_context, errors_to_status
 
-harvest = Blueprint("ogpcatalog_harvest", __name__, url_prefix="/harvest")
+__all__ = ["blueprint"]
 
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user else None}
+blueprint = Blueprint("ogpcatalog_harvest", __name__, url_prefix="/harvest")
 
 
-@harvest.route("/<id>/dry-run", methods=["GET", "POST"])
+@blueprint.route("/<id>/dry-run", methods=["GET", "POST"])
 def dry_run(id: str):
-    context = _context()
-    try:
+    context = action_context()
+    with errors_to_status(
+            forbidden=tk._("Only the administrators of the source's institution can run a dry run."),
+            not_found=tk._("Harvest source not found")):
         tk.check_access("ogpcatalog_harvest_source_dry_run", context, {"id": id})
         source = tk.get_action("harvest_source_show")(context.copy(), {"id": id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the administrators of the source's institution can run "
-                                  "a dry run."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Harvest source not found"))
-    result = None
-    if tk.request.method == "POST":
-        try:
+        result = None
+        if tk.request.method == "POST":
             result = tk.get_action("ogpcatalog_harvest_source_dry_run")(context, {"id": id})
-        except tk.ValidationError as error:
-            return tk.abort(400, "; ".join(str(v) for v in error.error_dict.values()))
     return tk.render("ogpcatalog/harvest/dry_run.html",
                      {"source": source, "result": result})

@@ -16,14 +16,11 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint
 
 from ckanext.ogpcatalog.ocds import messages
+from ckanext.ogpcatalog.views._common import action_context, error_text, errors_to_status
 
-__all__ = ["ocds"]
+__all__ = ["blueprint"]
 
-ocds = Blueprint("ogpcatalog_ocds", __name__)
-
-
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+blueprint = Blueprint("ogpcatalog_ocds", __name__)
 
 
 def _dataset_url(package: dict[str, Any]) -> str:
@@ -31,17 +28,14 @@ def _dataset_url(package: dict[str, Any]) -> str:
 
 
 def report(id: str, resource_id: str):
-    context = _context()
-    try:
+    context = action_context()
+    with errors_to_status(forbidden=tk._("You are not allowed to see this dataset."),
+                          not_found=tk._("This resource has no OCDS validation.")):
         package = tk.get_action("package_show")(context, {"id": id})
         resources = {r["id"]: r for r in package.get("resources", [])}
         if resource_id not in resources:
             raise tk.ObjectNotFound()
         row = tk.get_action("ogpcatalog_ocds_summary_show")(context, {"id": resource_id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("You are not allowed to see this dataset."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("This resource has no OCDS validation."))
     can_validate = tk.h.check_access("ogpcatalog_ocds_validate", {"id": resource_id})
     return tk.render("ogpcatalog/ocds/report.html", {
         "pkg_dict": package, "pkg": package, "resource": resources[resource_id], "row": row,
@@ -51,41 +45,42 @@ def report(id: str, resource_id: str):
 
 
 def validate(id: str, resource_id: str):
-    context = _context()
-    try:
-        tk.get_action("ogpcatalog_ocds_validate")(context, {"id": resource_id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the dataset's editors can validate its files again."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Resource not found"))
-    except tk.ValidationError as error:
-        tk.h.flash_error(" ".join(str(m) for ms in error.error_dict.values() for m in ms))
-    else:
-        tk.h.flash_success(tk._("The file will be validated again in a moment."))
+    with errors_to_status(
+            forbidden=tk._("Only the dataset's editors can validate its files again."),
+            not_found=tk._("Resource not found")):
+        try:
+            tk.get_action("ogpcatalog_ocds_validate")(action_context(), {"id": resource_id})
+        except tk.ValidationError as error:
+            tk.h.flash_error(error_text(error, fields=False))
+        else:
+            tk.h.flash_success(tk._("The file will be validated again in a moment."))
     return tk.redirect_to("ogpcatalog_ocds.report", id=id, resource_id=resource_id)
 
 
 def apply_suggestions(id: str):
-    context = _context()
+    context = action_context()
     fields = tk.request.form.getlist("fields")
-    try:
-        package = tk.get_action("ogpcatalog_ocds_suggestions_apply")(context, {"id": id, "fields": fields})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Only the dataset's editors can change its fields."))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Dataset not found"))
-    except tk.ValidationError as error:
-        tk.h.flash_error(" ".join(str(m) for ms in error.error_dict.values()
-                                  for m in (ms if isinstance(ms, list) else [ms])))
+    with errors_to_status(forbidden=tk._("Only the dataset's editors can change its fields."),
+                          not_found=tk._("Dataset not found")):
         try:
-            package = tk.get_action("package_show")(context, {"id": id})
-        except (tk.ObjectNotFound, tk.NotAuthorized):
-            return tk.abort(404, tk._("Dataset not found"))
-    else:
-        tk.h.flash_success(tk._("The dataset's fields were filled with the values of its OCDS files."))
+            package = tk.get_action("ogpcatalog_ocds_suggestions_apply")(
+                context, {"id": id, "fields": fields})
+        except tk.ValidationError as error:
+            tk.h.flash_error(error_text(error, fields=False))
+            package = _package_to_return_to(context, id)
+        else:
+            tk.h.flash_success(tk._("The dataset's fields were filled with the values of its OCDS files."))
     return tk.redirect_to(_dataset_url(package))
 
 
-ocds.add_url_rule("/dataset/<id>/ocds/<resource_id>", view_func=report, methods=["GET"])
-ocds.add_url_rule("/dataset/<id>/ocds/<resource_id>/validate", view_func=validate, methods=["POST"])
-ocds.add_url_rule("/dataset/<id>/ocds/suggestions", view_func=apply_suggestions, methods=["POST"])
+def _package_to_return_to(context: dict[str, Any], id: str) -> dict[str, Any]:
+    """The dataset a refused form goes back to; a 404 when the visitor cannot read it."""
+    try:
+        return tk.get_action("package_show")(context, {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+
+
+blueprint.add_url_rule("/dataset/<id>/ocds/<resource_id>", view_func=report, methods=["GET"])
+blueprint.add_url_rule("/dataset/<id>/ocds/<resource_id>/validate", view_func=validate, methods=["POST"])
+blueprint.add_url_rule("/dataset/<id>/ocds/suggestions", view_func=apply_suggestions, methods=["POST"])

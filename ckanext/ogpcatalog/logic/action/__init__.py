@@ -1,25 +1,48 @@
-"""The extension's actions, one module per capability (core.py: chained core actions).
+"""The extension's actions, one module per capability: its own ``ogpcatalog_*`` actions,
+the chained core actions (core.py, emails.py) and the workaround of an upstream bug
+(upstream/owner_org_reindex.py).
 
-The plugin registers ``registered_actions()``: every name in ``__all__`` (each module lists its
-own actions), except chained actions of a plugin that is not loaded (a module's
-``REQUIRED_PLUGINS`` maps such an action to its plugin: CKAN refuses to chain an action that
-does not exist).
+``tk.blanket.actions`` registers what ``logic/chains.registered_actions()`` gives: every name
+in ``__all__``, except the chains of a plugin that is not loaded (``logic/chains.py``).
 """
+from ckanext.ogpcatalog.logic.action.commitments import (
+    ogpcatalog_commitments_export, ogpcatalog_commitments_import)
+from ckanext.ogpcatalog.logic.action.core import (
+    group_list, group_show, organization_list, organization_show, package_create,
+    package_update)
+from ckanext.ogpcatalog.logic.action.emails import send_email_notifications
+from ckanext.ogpcatalog.logic.action.harvest import ogpcatalog_harvest_source_dry_run
+from ckanext.ogpcatalog.logic.action.metrics import (
+    ogpcatalog_compliance_list, ogpcatalog_coverage_matrix_show, ogpcatalog_dataset_quality_list,
+    ogpcatalog_institution_metrics_list, ogpcatalog_institution_metrics_show,
+    ogpcatalog_link_check_start, ogpcatalog_metrics_snapshot_create,
+    ogpcatalog_metrics_summary_show, ogpcatalog_metrics_timeseries_show,
+    ogpcatalog_obligation_create, ogpcatalog_obligation_delete, ogpcatalog_obligation_list,
+    ogpcatalog_obligation_update, ogpcatalog_obligations_import, ogpcatalog_overdue_dataset_list)
+from ckanext.ogpcatalog.logic.action.ocds import (
+    ogpcatalog_ocds_suggestions_apply, ogpcatalog_ocds_suggestions_show,
+    ogpcatalog_ocds_summary_show, ogpcatalog_ocds_validate)
+from ckanext.ogpcatalog.upstream.owner_org_reindex import package_owner_org_update
 
-from importlib import import_module
-from typing import Any
-
-from ckan.plugins import plugin_loaded
-
-# By module path, not `from . import x`: a module may export a member named like itself
-# (the `metrics` Blueprint of views/metrics.py), which would shadow the module here.
-_MODULES = [import_module(f"ckanext.ogpcatalog.logic.action.{name}") for name in ['core', 'metrics', 'commitments', 'ocds', 'harvest', 'emails']]
-globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
-__all__ = [name for module in _MODULES for name in module.__all__]
-_REQUIRED_PLUGINS = {name: plugin for module in _MODULES
-                     for name, plugin in getattr(module, "REQUIRED_PLUGINS", {}).items()}
-
-
-def registered_actions() -> dict[str, Any]:
-    return {name: globals()[name] for name in __all__
-            if name not in _REQUIRED_PLUGINS or plugin_loaded(_REQUIRED_PLUGINS[name])}
+__all__ = [
+    # chained core actions
+    "organization_show", "organization_list", "group_show", "group_list",
+    "package_create", "package_update", "send_email_notifications",
+    # upstream workaround
+    "package_owner_org_update",
+    # metrics
+    "ogpcatalog_metrics_summary_show", "ogpcatalog_institution_metrics_list",
+    "ogpcatalog_institution_metrics_show", "ogpcatalog_coverage_matrix_show",
+    "ogpcatalog_overdue_dataset_list", "ogpcatalog_dataset_quality_list",
+    "ogpcatalog_compliance_list", "ogpcatalog_obligation_list", "ogpcatalog_obligation_create",
+    "ogpcatalog_obligation_update", "ogpcatalog_obligation_delete",
+    "ogpcatalog_obligations_import", "ogpcatalog_metrics_timeseries_show",
+    "ogpcatalog_metrics_snapshot_create", "ogpcatalog_link_check_start",
+    # commitments
+    "ogpcatalog_commitments_import", "ogpcatalog_commitments_export",
+    # OCDS
+    "ogpcatalog_ocds_summary_show", "ogpcatalog_ocds_validate",
+    "ogpcatalog_ocds_suggestions_show", "ogpcatalog_ocds_suggestions_apply",
+    # harvest sources
+    "ogpcatalog_harvest_source_dry_run",
+]

@@ -1,20 +1,20 @@
 """Chained core actions: groups and organizations are named in the request's language;
-datasets lose the blank items of their repeating fields before validation; a dataset moved to
-another institution is re-indexed."""
+datasets lose the blank items of their repeating fields before validation. (The re-index of a
+dataset moved to another institution is a workaround: upstream/owner_org_reindex.py.)"""
 from __future__ import annotations
 
 from typing import Any
 
-import ckan.logic as logic
 import ckan.plugins.toolkit as tk
 from ckan.types import Action, Context, DataDict
 
+from ckanext.ogpcatalog.dcat.harvester import check_source_url
 from ckanext.ogpcatalog.fields.core_types import check_core_field_types
 from ckanext.ogpcatalog.language.display_names import localize_all
 from ckanext.ogpcatalog.fields.repeating import drop_blank_items
 
 __all__ = ["organization_show", "organization_list", "group_show", "group_list",
-           "package_create", "package_update", "package_owner_org_update"]
+           "package_create", "package_update"]
 
 
 def _localized(name: str):
@@ -34,28 +34,14 @@ group_show = _localized("group_show")
 group_list = _localized("group_list")
 
 
-@tk.chained_action
-def package_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+def _checked_dataset_write(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    """``package_create``/``package_update`` after the extension's checks of the input."""
     check_core_field_types(data_dict)
-    return next_action(context, drop_blank_items(data_dict))
+    data_dict = drop_blank_items(data_dict)
+    check_source_url(data_dict)  # a harvest source's URL, as the harvester will fetch it
+    return next_action(context, data_dict)
 
 
-@tk.chained_action
-def package_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
-    check_core_field_types(data_dict)
-    return next_action(context, drop_blank_items(data_dict))
+package_create = tk.chained_action(_checked_dataset_write)
+package_update = tk.chained_action(_checked_dataset_write)
 
-
-@tk.chained_action
-def package_owner_org_update(next_action: Action, context: Context, data_dict: DataDict) -> Any:
-    """CKAN 2.12 moves the dataset without re-indexing it, and keeps ``metadata_modified``: the
-    search index kept the old institution, and ``package_show`` (which serves the indexed
-    dict while the stamps match) answered the old ``owner_org``, so the next
-    ``package_patch`` moved the dataset back. Re-indexed here once the move is committed."""
-    result = next_action(context, data_dict)
-    if not context.get("defer_commit"):
-        package = context["model"].Package.get(data_dict.get("id"))
-        if package is not None:
-            logic.index_update_package({"ignore_auth": True}, package.id, True)
-            context["model"].repo.commit()
-    return result

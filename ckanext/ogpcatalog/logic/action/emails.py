@@ -16,8 +16,8 @@ from ckan.types import Action, Context, DataDict
 from ckanext.ogpcatalog.language.context import default_language_request
 
 __all__ = ["send_email_notifications"]
-# The action this module chains belongs to the activity plugin.
-REQUIRED_PLUGINS = {"send_email_notifications": "activity"}
+# The action this module chains belongs to the activity plugin: registered only when it is
+# loaded (logic/chains.py).
 
 
 @tk.chained_action

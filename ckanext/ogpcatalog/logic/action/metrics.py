@@ -1,8 +1,9 @@
-"""Actions of the publisher metrics (issue 6). Shapes: ``ckanext/ogpcatalog/metrics/API.md``.
+"""Actions of the publisher metrics (issue 6). Shapes: ``docs/metrics-api.md``.
 
 Filters taken by the portal, institution and matrix reads (one code, a list, or a
 comma-separated string): ``institution_type``, ``sector``, ``government_level``,
-``institution`` (names or ids), ``dataset_type``, ``theme``.
+``institution`` (names or ids), ``dataset_type``, ``theme``. Each action validates its
+parameters with its schema (``logic/schema.py``) after the access check.
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from ckan.types import Context, DataDict
 
 from ckanext.ogpcatalog.metrics import indicators, linkcheck, obligations, snapshots
 from ckanext.ogpcatalog.metrics import model as _model  # noqa: F401  (tables on CKAN's metadata)
-from ckanext.ogpcatalog.metrics.filters import (
-    get_institution, parse_date, parse_filters, parse_paging)
+from ckanext.ogpcatalog.logic import schema
+from ckanext.ogpcatalog.metrics.filters import Filters, Paging, get_institution
 
 __all__: list[str] = [
     "ogpcatalog_metrics_summary_show", "ogpcatalog_institution_metrics_list",
@@ -41,7 +42,8 @@ def ogpcatalog_metrics_summary_show(context: Context, data_dict: DataDict) -> di
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_metrics_summary_show", context, data_dict)
-    return indicators.summary(parse_filters(data_dict))
+    data = schema.validated(data_dict, schema.ogpcatalog_metrics_summary_show_schema(), context)
+    return indicators.summary(Filters.of(data))
 
 
 @tk.side_effect_free
@@ -61,9 +63,9 @@ def ogpcatalog_institution_metrics_list(context: Context, data_dict: DataDict
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_institution_metrics_list", context, data_dict)
-    filters = parse_filters(data_dict)
-    paging = parse_paging(data_dict, indicators.INSTITUTION_SORTS, "rank asc")
-    return indicators.institution_list(filters, paging)
+    data = schema.validated(data_dict, schema.ogpcatalog_institution_metrics_list_schema(),
+                            context)
+    return indicators.institution_list(Filters.of(data), Paging.of(data))
 
 
 @tk.side_effect_free
@@ -76,7 +78,9 @@ def ogpcatalog_institution_metrics_show(context: Context, data_dict: DataDict
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_institution_metrics_show", context, data_dict)
-    institution = get_institution(data_dict.get("id"))
+    data = schema.validated(data_dict, schema.ogpcatalog_institution_metrics_show_schema(),
+                            context)
+    institution = get_institution(data["id"])
     return indicators.institution_detail(institution["id"])
 
 
@@ -94,12 +98,8 @@ def ogpcatalog_coverage_matrix_show(context: Context, data_dict: DataDict) -> di
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_coverage_matrix_show", context, data_dict)
-    by = data_dict.get("by")
-    if by not in ("dataset_type", "theme"):
-        raise tk.ValidationError({"by": [tk._("Use dataset_type or theme")]})
-    filters = parse_filters(data_dict)
-    paging = parse_paging(data_dict, indicators.MATRIX_SORTS, "total desc")
-    return indicators.coverage_matrix(by, filters, paging)
+    data = schema.validated(data_dict, schema.ogpcatalog_coverage_matrix_show_schema(), context)
+    return indicators.coverage_matrix(data["by"], Filters.of(data), Paging.of(data))
 
 
 @tk.side_effect_free
@@ -113,9 +113,8 @@ def ogpcatalog_overdue_dataset_list(context: Context, data_dict: DataDict) -> di
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_overdue_dataset_list", context, data_dict)
-    filters = parse_filters(data_dict)
-    paging = parse_paging(data_dict, indicators.OVERDUE_SORTS, "due asc")
-    return indicators.overdue_list(filters, paging)
+    data = schema.validated(data_dict, schema.ogpcatalog_overdue_dataset_list_schema(), context)
+    return indicators.overdue_list(Filters.of(data), Paging.of(data))
 
 
 @tk.side_effect_free
@@ -130,13 +129,8 @@ def ogpcatalog_dataset_quality_list(context: Context, data_dict: DataDict) -> di
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_dataset_quality_list", context, data_dict)
-    filters = parse_filters(data_dict)
-    paging = parse_paging(data_dict, indicators.QUALITY_SORTS, "score asc")
-    rating = data_dict.get("rating") or None
-    if rating is not None and rating not in indicators.q.RATINGS:
-        raise tk.ValidationError({"rating": [tk._("Use one of: {values}").format(
-            values=", ".join(indicators.q.RATINGS))]})
-    return indicators.quality_list(filters, paging, rating)
+    data = schema.validated(data_dict, schema.ogpcatalog_dataset_quality_list_schema(), context)
+    return indicators.quality_list(Filters.of(data), Paging.of(data), data["rating"])
 
 
 @tk.side_effect_free
@@ -150,9 +144,8 @@ def ogpcatalog_compliance_list(context: Context, data_dict: DataDict) -> dict[st
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_compliance_list", context, data_dict)
-    filters = parse_filters(data_dict)
-    paging = parse_paging(data_dict, indicators.COMPLIANCE_SORTS, "rank asc")
-    return indicators.compliance_list(filters, paging)
+    data = schema.validated(data_dict, schema.ogpcatalog_compliance_list_schema(), context)
+    return indicators.compliance_list(Filters.of(data), Paging.of(data))
 
 
 @tk.side_effect_free
@@ -163,8 +156,8 @@ def ogpcatalog_obligation_list(context: Context, data_dict: DataDict) -> dict[st
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_obligation_list", context, data_dict)
-    paging = parse_paging({**data_dict, "limit": data_dict.get("limit") or 1000},
-                          ("code",), "code asc")
+    paging = Paging.of(schema.validated(data_dict, schema.ogpcatalog_obligation_list_schema(),
+                                        context))
     return obligations.list_obligations(paging.limit, paging.offset)
 
 
@@ -181,7 +174,8 @@ def ogpcatalog_obligation_create(context: Context, data_dict: DataDict) -> dict[
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_obligation_create", context, data_dict)
-    return obligations.create(data_dict)
+    data = schema.validated(data_dict, schema.ogpcatalog_obligation_create_schema(), context)
+    return obligations.create(data)
 
 
 def ogpcatalog_obligation_update(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -192,7 +186,8 @@ def ogpcatalog_obligation_update(context: Context, data_dict: DataDict) -> dict[
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_obligation_update", context, data_dict)
-    return obligations.update(data_dict)
+    data = schema.validated(data_dict, schema.ogpcatalog_obligation_update_schema(), context)
+    return obligations.update(data)
 
 
 def ogpcatalog_obligation_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -202,10 +197,8 @@ def ogpcatalog_obligation_delete(context: Context, data_dict: DataDict) -> dict[
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_obligation_delete", context, data_dict)
-    code = str(data_dict.get("code") or "").strip()
-    if not code:
-        raise tk.ValidationError({"code": [tk._("Missing value")]})
-    return obligations.delete(code)
+    data = schema.validated(data_dict, schema.ogpcatalog_obligation_delete_schema(), context)
+    return obligations.delete(data["code"])
 
 
 def ogpcatalog_obligations_import(context: Context, data_dict: DataDict) -> dict[str, int]:
@@ -218,11 +211,8 @@ def ogpcatalog_obligations_import(context: Context, data_dict: DataDict) -> dict
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_obligations_import", context, data_dict)
-    text = data_dict.get("data")
-    if not isinstance(text, str) or not text.strip():
-        raise tk.ValidationError({"data": [tk._("Missing value")]})
-    return obligations.import_obligations(text, data_dict.get("format") or None,
-                                          tk.asbool(data_dict.get("replace", False)))
+    data = schema.validated(data_dict, schema.ogpcatalog_obligations_import_schema(), context)
+    return obligations.import_obligations(data["data"], data.get("format"), data["replace"])
 
 
 @tk.side_effect_free
@@ -238,25 +228,15 @@ def ogpcatalog_metrics_timeseries_show(context: Context, data_dict: DataDict
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_metrics_timeseries_show", context, data_dict)
-    indicator = data_dict.get("indicator")
-    institution = None
-    errors: dict[str, list[str]] = {}
-    if data_dict.get("institution"):
-        institution = get_institution(data_dict["institution"])
-    known = snapshots.INSTITUTION_INDICATORS if institution else snapshots.PORTAL_INDICATORS
-    if indicator not in known:
-        errors["indicator"] = [tk._("Use one of: {values}").format(values=", ".join(known))]
-    interval = data_dict.get("interval") or "month"
-    if interval not in ("month", "day"):
-        errors["interval"] = [tk._("Use month or day")]
-    if errors:
-        raise tk.ValidationError(errors)
-    start = parse_date(data_dict.get("start"), "start")
-    end = parse_date(data_dict.get("end"), "end")
-    return {"indicator": indicator, "institution": institution["name"] if institution else None,
-            "interval": interval,
-            "points": snapshots.series(indicator, institution["id"] if institution else None,
-                                       interval, start, end)}
+    data = schema.validated(data_dict, schema.ogpcatalog_metrics_timeseries_show_schema(),
+                            context)
+    institution = get_institution(data["institution"]) if data.get("institution") else None
+    return {"indicator": data["indicator"],
+            "institution": institution["name"] if institution else None,
+            "interval": data["interval"],
+            "points": snapshots.series(data["indicator"],
+                                       institution["id"] if institution else None,
+                                       data["interval"], data["start"], data["end"])}
 
 
 def ogpcatalog_metrics_snapshot_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -267,8 +247,9 @@ def ogpcatalog_metrics_snapshot_create(context: Context, data_dict: DataDict) ->
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_metrics_snapshot_create", context, data_dict)
-    day = parse_date(data_dict.get("date"), "date")
-    return snapshots.take_snapshot(day)
+    data = schema.validated(data_dict, schema.ogpcatalog_metrics_snapshot_create_schema(),
+                            context)
+    return snapshots.take_snapshot(data["date"])
 
 
 def ogpcatalog_link_check_start(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -279,9 +260,10 @@ def ogpcatalog_link_check_start(context: Context, data_dict: DataDict) -> dict[s
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_link_check_start", context, data_dict)
+    data = schema.validated(data_dict, schema.ogpcatalog_link_check_start_schema(), context)
     institution_id = None
-    if data_dict.get("institution"):
-        institution_id = get_institution(data_dict["institution"])["id"]
+    if data.get("institution"):
+        institution_id = get_institution(data["institution"])["id"]
     count = len(linkcheck.targets(institution_id))
     job = tk.enqueue_job(linkcheck.run_link_check, kwargs={"institution_id": institution_id},
                          title="ogpcatalog link check", rq_kwargs={"timeout": 6 * 3600})

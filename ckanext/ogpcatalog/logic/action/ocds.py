@@ -6,6 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
+from ckanext.ogpcatalog.logic import schema
 from ckanext.ogpcatalog.ocds import jobs, messages, model, suggestions
 
 __all__: list[str] = [
@@ -14,23 +15,6 @@ __all__: list[str] = [
     "ogpcatalog_ocds_suggestions_show",
     "ogpcatalog_ocds_suggestions_apply",
 ]
-
-
-@tk.validator_args
-def _resource_schema(not_empty, unicode_safe):
-    return {"id": [not_empty, unicode_safe]}
-
-
-@tk.validator_args
-def _apply_schema(not_empty, unicode_safe, ignore_missing):
-    return {"id": [not_empty, unicode_safe], "fields": [ignore_missing]}
-
-
-def _validated(data_dict: DataDict, schema: dict, context: Context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(data_dict, schema, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
 
 
 def _procurement_resource(context: Context, resource_id: str) -> dict[str, Any]:
@@ -64,7 +48,7 @@ def ogpcatalog_ocds_summary_show(context: Context, data_dict: DataDict) -> dict[
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_ocds_summary_show", context, data_dict)
-    data = _validated(data_dict, _resource_schema(), context)
+    data = schema.validated(data_dict, schema.ogpcatalog_ocds_summary_show_schema(), context)
     resource = tk.get_action("resource_show")(context, {"id": data["id"]})
     row = model.get(resource["id"])
     if row is None or row["status"] == model.NOT_OCDS:
@@ -81,7 +65,7 @@ def ogpcatalog_ocds_validate(context: Context, data_dict: DataDict) -> dict[str,
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_ocds_validate", context, data_dict)
-    data = _validated(data_dict, _resource_schema(), context)
+    data = schema.validated(data_dict, schema.ogpcatalog_ocds_validate_schema(), context)
     resource = _procurement_resource(context, data["id"])
     if not jobs.candidate(resource):
         raise tk.ValidationError({"id": [tk._("The resource is not JSON: give it the format JSON or OCDS.")]})
@@ -101,7 +85,7 @@ def ogpcatalog_ocds_suggestions_show(context: Context, data_dict: DataDict) -> d
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_ocds_suggestions_show", context, data_dict)
-    data = _validated(data_dict, _resource_schema(), context)
+    data = schema.validated(data_dict, schema.ogpcatalog_ocds_suggestions_show_schema(), context)
     package = tk.get_action("package_show")(context, {"id": data["id"]})
     return {"id": package["id"], "fields": suggestions.compare(package, model.for_package(package["id"]))}
 
@@ -119,12 +103,8 @@ def ogpcatalog_ocds_suggestions_apply(context: Context, data_dict: DataDict) -> 
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_ocds_suggestions_apply", context, data_dict)
-    data = _validated(data_dict, _apply_schema(), context)
-    fields = data.get("fields") or []
-    if isinstance(fields, str):
-        fields = [f.strip() for f in fields.split(",") if f.strip()]
-    if not fields:
-        raise tk.ValidationError({"fields": [tk._("Choose at least one field to fill.")]})
+    data = schema.validated(data_dict, schema.ogpcatalog_ocds_suggestions_apply_schema(), context)
+    fields = data["fields"]
     package = tk.get_action("package_show")(context, {"id": data["id"]})
     rows = {row["field"]: row for row in suggestions.compare(package, model.for_package(package["id"]))}
     unknown = [f for f in fields if f not in rows or not rows[f]["suggested"]]

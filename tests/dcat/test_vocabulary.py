@@ -26,9 +26,9 @@ def test_every_schema_field_has_an_rdf_mapping(dataset_type):
 
 def test_every_term_of_ours_is_documented():
     doc = DOC.read_text(encoding="utf-8")
-    source = (ROOT / "ckanext" / "ogpcatalog" / "dcat" / "profile.py").read_text(encoding="utf-8")
-    source += (ROOT / "ckanext" / "ogpcatalog" / "dcat" / "vocabulary.py").read_text(
-        encoding="utf-8")
+    dcat = ROOT / "ckanext" / "ogpcatalog" / "dcat"
+    source = "".join(path.read_text(encoding="utf-8")
+                     for path in [*sorted((dcat / "profile").glob("*.py")), dcat / "vocabulary.py"])
     used = set(re.findall(r"OGPC\.(\w+)", source))
     assert used
     assert {f"ogpc:{name}" for name in used if f"`ogpc:{name}`" not in doc} == set()

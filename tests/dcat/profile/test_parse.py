@@ -11,7 +11,7 @@ from ckanext.dcat.processors import RDFParser
 from ckanext.ogpcatalog.dcat.languages import harvest_language
 from ckanext.ogpcatalog.dcat.profile import PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY
 
-DATA = Path(__file__).resolve().parents[1] / "data" / "dcat" / "profile"
+DATA = Path(__file__).resolve().parents[2] / "data" / "dcat" / "profile"
 PROFILES = ["euro_dcat_ap_3", "euro_dcat_ap_scheming", "ogpcatalog"]
 
 pytestmark = pytest.mark.usefixtures("with_plugins")

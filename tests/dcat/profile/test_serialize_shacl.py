@@ -11,7 +11,7 @@ from rdflib.namespace import RDF
 
 from tests.dcat import portal
 
-SHAPES = (Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "dcat"
+SHAPES = (Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "dcat"
           / "dcat-ap-semic" / "3.0.1_shacl_dcat-ap-SHACL.ttl")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

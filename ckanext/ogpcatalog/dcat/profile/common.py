@@ -1,0 +1,88 @@
+"""What the parser and the serializer of the `ogpcatalog` profile share: the keys under which a
+parse lists the values it could not keep, the languages, the EU file-type table, and the
+portal's entities read once per profile instance."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.ogpcatalog.fields import bilingual
+
+# The keys under which a parse lists what it could not keep; the harvester pops and reports them.
+PARSE_ERRORS_KEY = "ogpcatalog_parse_errors"
+PARSE_WARNINGS_KEY = "ogpcatalog_parse_warnings"
+
+LANGUAGES = bilingual.LANGUAGES
+FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
+
+
+class Lookups:
+    """The portal's institutions, action plans, dataset names and schemas, each read once per
+    profile instance (one dataset's serialise or parse run, or one catalogue)."""
+
+    def __init__(self) -> None:
+        self._organizations: dict[str, dict[str, Any] | None] = {}
+        self._groups: dict[str, dict[str, Any] | None] = {}
+        self._packages: dict[str, str | None] = {}
+        self._schemas: dict[str, dict[str, Any] | None] = {}
+
+    def organization(self, name_or_id: Any) -> dict[str, Any] | None:
+        return self._show(self._organizations, "organization_show", name_or_id,
+                          include_extras=True)
+
+    def group(self, name_or_id: Any) -> dict[str, Any] | None:
+        return self._show(self._groups, "group_show", name_or_id)
+
+    @staticmethod
+    def _show(cache: dict[str, dict[str, Any] | None], action: str, name_or_id: Any,
+              **options: Any) -> dict[str, Any] | None:
+        """An organization or group without its datasets and users (None: not found)."""
+        if not name_or_id:
+            return None
+        key = str(name_or_id)
+        if key not in cache:
+            try:
+                cache[key] = tk.get_action(action)(
+                    {"ignore_auth": True}, {"id": key, "include_datasets": False,
+                                            "include_users": False, **options})
+            except (tk.ObjectNotFound, tk.ValidationError):
+                cache[key] = None
+        return cache[key]
+
+    def package_name(self, name_or_id: str) -> str | None:
+        if name_or_id not in self._packages:
+            try:
+                self._packages[name_or_id] = tk.get_action("package_show")(
+                    {"ignore_auth": True}, {"id": name_or_id})["name"]
+            except (tk.ObjectNotFound, tk.ValidationError):
+                self._packages[name_or_id] = None
+        return self._packages[name_or_id]
+
+    def schema(self, dataset_type: str) -> dict[str, Any] | None:
+        if dataset_type not in self._schemas:
+            try:
+                self._schemas[dataset_type] = tk.get_action("scheming_dataset_schema_show")(
+                    {}, {"type": dataset_type})
+            except (KeyError, tk.ObjectNotFound):
+                self._schemas[dataset_type] = None
+        return self._schemas[dataset_type]
+
+
+def as_list(value: Any) -> list[Any]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("["):
+            try:
+                loaded = json.loads(stripped)
+                return loaded if isinstance(loaded, list) else [loaded]
+            except ValueError:
+                return [value]
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+

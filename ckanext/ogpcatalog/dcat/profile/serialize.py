@@ -1,0 +1,400 @@
+"""Serialise: a dataset dict (or the catalogue) into triples of the `ogpcatalog` profile.
+
+One literal per language (``@es``, ``@en``) for bilingual fields, the default language's tag on
+single-language free text, codes of the EU authority tables as their URIs, the owner
+institution as publisher, and the procurement and commitment fields in the vocabulary of
+:mod:`ckanext.ogpcatalog.dcat.vocabulary` (``docs/vocabulary.md``). Works on the triples the
+earlier profiles of the chain (``euro_dcat_ap_3``, ``euro_dcat_ap_scheming``) wrote.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, XSD
+
+from ckanext.dcat.profiles import RDFProfile
+from ckanext.dcat.utils import catalog_uri, publisher_uri_organization_fallback
+from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.dcat import vocabulary as v
+from ckanext.ogpcatalog.dcat.profile.common import FILE_TYPE, LANGUAGES, Lookups, as_list
+from ckanext.ogpcatalog.fields import bilingual
+
+UNKNOWN_IPR = URIRef("http://purl.org/adms/licencetype/UnknownIPR")
+_FILE_TYPE_CODE = re.compile(r"^[A-Za-z0-9_]{1,20}$")
+
+
+class Serializer:
+    """Adds one dataset's (or the catalogue's) triples to the profile's graph."""
+
+    def __init__(self, profile: RDFProfile, lookups: Lookups) -> None:
+        self.profile = profile  # for ckanext-dcat's helpers (_add_mailto, _add_date_triple)
+        self.g = profile.g
+        self.lookups = lookups
+
+    def dataset(self, dataset_dict: dict[str, Any], dataset_ref) -> None:
+        g = self.g
+        for prefix, namespace in v.NAMESPACES.items():
+            g.bind(prefix, namespace)
+        language = bilingual.default_language()
+        dataset_type = dataset_dict.get("type") or "dataset"
+
+        if dataset_type in v.TYPE_CLASSES:
+            g.add((dataset_ref, RDF.type, v.TYPE_CLASSES[dataset_type]))
+
+        self._set_bilingual(dataset_ref, DCTERMS.title,
+                            dataset_dict.get("title_translated") or dataset_dict.get("title"))
+        self._set_bilingual(dataset_ref, DCTERMS.description,
+                            dataset_dict.get("notes_translated") or dataset_dict.get("notes"))
+        self._tag_plain_literals(dataset_ref, DCAT.keyword, language)
+
+        for field, (predicate, codelist) in v.AUTHORITY_FIELDS.items():
+            if field in dataset_dict or (dataset_ref, predicate, None) in g:
+                self._set_authority(dataset_ref, predicate, codelist, dataset_dict.get(field))
+
+        self._graph_contacts(dataset_ref, dataset_dict.get("contact"), language)
+        self._remove(dataset_ref, DCTERMS.temporal)
+        for period in as_list(dataset_dict.get("temporal_coverage")):
+            if isinstance(period, dict):
+                self._add_period(dataset_ref, DCTERMS.temporal,
+                                 period.get("start"), period.get("end"))
+        self._graph_spatial(dataset_ref, dataset_dict.get("spatial_coverage"), language)
+        self._graph_publisher(dataset_ref, dataset_dict, language)
+
+        if dataset_type == "procurement":
+            self._graph_procurement(dataset_ref, dataset_dict, language)
+        elif dataset_type == "commitment":
+            self._graph_commitment(dataset_ref, dataset_dict, language)
+        for term in v.TERMS.get(dataset_type, ()):
+            self._graph_term(dataset_ref, term, dataset_dict.get(term.field))
+
+        license_url = dataset_dict.get("license_url")
+        license_ref = URIRef(license_url) if str(license_url or "").startswith("http") else None
+        if license_ref is not None:  # DCAT 3: dct:license of any dcat:Resource
+            g.add((dataset_ref, DCTERMS.license, license_ref))
+            g.add((license_ref, RDF.type, DCTERMS.LicenseDocument))
+            if dataset_dict.get("license_title"):
+                g.add((license_ref, DCTERMS.title, Literal(dataset_dict["license_title"])))
+        for resource_dict in dataset_dict.get("resources", []):
+            distribution = self._distribution_ref(dataset_ref, resource_dict)
+            if distribution is not None:
+                self._graph_resource(distribution, resource_dict, language)
+                if license_ref is not None and not list(g.objects(distribution,
+                                                                  DCTERMS.license)):
+                    g.add((distribution, DCTERMS.license, license_ref))
+
+    def catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref) -> None:
+        g = self.g
+        language = bilingual.default_language()
+        for prefix, namespace in v.NAMESPACES.items():
+            g.bind(prefix, namespace)
+        title = (catalog_dict or {}).get("title") or tk.config.get("ckan.site_title")
+        description = ((catalog_dict or {}).get("description")
+                       or tk.config.get("ckan.site_description") or title)
+        self._set_bilingual(catalog_ref, DCTERMS.title, title)
+        self._set_bilingual(catalog_ref, DCTERMS.description, description)
+        self._remove(catalog_ref, DCTERMS.language)
+        for code in ("SPA", "ENG"):
+            self._add_authority(catalog_ref, DCTERMS.language, "language", code)
+        for homepage in g.objects(catalog_ref, v.FOAF.homepage):
+            g.add((homepage, RDF.type, v.FOAF.Document))
+        if not list(g.objects(catalog_ref, DCTERMS.publisher)):
+            publisher = URIRef(catalog_uri().rstrip("/") + "/#publisher")
+            g.add((publisher, RDF.type, v.FOAF.Agent))
+            g.add((publisher, v.FOAF.name,
+                   Literal(tk.config.get("ckan.site_title") or title, lang=language)))
+            g.add((catalog_ref, DCTERMS.publisher, publisher))
+
+    # graph helpers
+
+    def _remove(self, subject, predicate) -> None:
+        """Remove the (subject, predicate, *) triples and the blank nodes they lead to."""
+        for obj in list(self.g.objects(subject, predicate)):
+            self.g.remove((subject, predicate, obj))
+            if isinstance(obj, BNode) and not list(self.g.subjects(None, obj)):
+                for p in set(self.g.predicates(obj, None)):
+                    self._remove(obj, p)
+
+    def _set_bilingual(self, subject, predicate, value: Any) -> None:
+        values = bilingual.loads(value) if not isinstance(value, dict) else value
+        if not values:
+            return
+        self._remove(subject, predicate)
+        for language in LANGUAGES:
+            if values.get(language):
+                self.g.add((subject, predicate, Literal(values[language], lang=language)))
+
+    def _add_bilingual(self, subject, predicate, value: Any) -> None:
+        values = bilingual.loads(value) if not isinstance(value, dict) else value
+        for language in LANGUAGES:
+            if values.get(language):
+                self.g.add((subject, predicate, Literal(values[language], lang=language)))
+
+    def _tag_plain_literals(self, subject, predicate, language: str) -> None:
+        for obj in list(self.g.objects(subject, predicate)):
+            if isinstance(obj, Literal) and not obj.language and obj.datatype is None:
+                self.g.remove((subject, predicate, obj))
+                self.g.add((subject, predicate, Literal(str(obj), lang=language)))
+
+    def _add_authority(self, subject, predicate, codelist: str, code: str) -> None:
+        uri = v.authority_uri(codelist, code)
+        if uri:
+            self.g.add((subject, predicate, URIRef(uri)))
+            self.g.add((URIRef(uri), RDF.type, v.AUTHORITY_CLASSES[codelist]))
+            entry = codelists.get(codelist).get(code)
+            for language, label in (entry.label.items() if entry else ()):
+                self.g.add((URIRef(uri), SKOS.prefLabel, Literal(label, lang=language)))
+
+    def _set_authority(self, subject, predicate, codelist: str, value: Any) -> None:
+        self._remove(subject, predicate)
+        for code in as_list(value):
+            if isinstance(code, str) and code:
+                self._add_authority(subject, predicate, codelist, code)
+
+    def _add_period(self, subject, predicate, start: Any, end: Any) -> None:
+        if not (start or end):
+            return
+        period = BNode()
+        self.g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        for value, date_predicate in ((start, DCAT.startDate), (end, DCAT.endDate)):
+            if value:
+                self.profile._add_date_triple(period, date_predicate, _date_text(value))
+        self.g.add((subject, predicate, period))
+
+    def _graph_contacts(self, dataset_ref, contacts: Any, language: str) -> None:
+        contacts = [c for c in as_list(contacts) if isinstance(c, dict) and any(c.values())]
+        if not contacts:
+            return
+        self._remove(dataset_ref, DCAT.contactPoint)
+        for contact in contacts:
+            node = BNode()
+            self.g.add((node, RDF.type, v.VCARD.Kind))
+            self.g.add((dataset_ref, DCAT.contactPoint, node))
+            if contact.get("name"):
+                self.g.add((node, v.VCARD.fn, Literal(contact["name"], lang=language)))
+            if contact.get("email"):
+                self.g.add((node, v.VCARD.hasEmail,
+                            URIRef(self.profile._add_mailto(contact["email"]))))
+            if contact.get("url"):
+                self.g.add((node, v.VCARD.hasURL, URIRef(contact["url"])))
+
+    def _graph_spatial(self, dataset_ref, places: Any, language: str) -> None:
+        places = [p for p in as_list(places) if isinstance(p, dict) and any(p.values())]
+        if not places:
+            return
+        self._remove(dataset_ref, DCTERMS.spatial)
+        for place in places:
+            node = URIRef(place["uri"]) if place.get("uri") else BNode()
+            self.g.remove((node, SKOS.prefLabel, None))
+            self.g.add((node, RDF.type, DCTERMS.Location))
+            if place.get("text"):
+                self.g.add((node, SKOS.prefLabel, Literal(place["text"], lang=language)))
+            self.g.add((dataset_ref, DCTERMS.spatial, node))
+
+    def _graph_publisher(self, dataset_ref, dataset_dict: dict[str, Any], language: str):
+        organization = dataset_dict.get("organization") or {}
+        org = self.lookups.organization(organization.get("name") or organization.get("id")
+                                 or dataset_dict.get("owner_org"))
+        if not org:
+            return
+        self._remove(dataset_ref, DCTERMS.publisher)
+        publisher = self._institution_ref(org)
+        self._graph_institution(publisher, org, language)
+        self.g.add((dataset_ref, DCTERMS.publisher, publisher))
+
+    def _graph_institution(self, node, org: dict[str, Any], language: str) -> None:
+        g = self.g
+        for triple in list(g.triples((node, None, None))):
+            g.remove(triple)
+        g.add((node, RDF.type, v.FOAF.Agent))
+        g.add((node, RDF.type, v.FOAF.Organization))
+        names = bilingual.loads(org.get("title_translated")) or {language: org.get("title")
+                                                                  or org["name"]}
+        self._add_bilingual(node, v.FOAF.name, names)
+        if org.get("website"):
+            g.add((node, v.FOAF.homepage, URIRef(org["website"])))
+        if org.get("email"):
+            g.add((node, v.FOAF.mbox, URIRef(self.profile._add_mailto(org["email"]))))
+        identifier, scheme = org.get("legal_identifier"), org.get("legal_identifier_scheme")
+        if identifier:
+            g.add((node, DCTERMS.identifier,
+                   Literal(f"{scheme}-{identifier}" if scheme else identifier)))
+            adms_id = BNode()
+            g.add((adms_id, RDF.type, v.ADMS.Identifier))
+            g.add((adms_id, SKOS.notation, Literal(identifier)))
+            if scheme:
+                g.add((adms_id, v.ADMS.schemaAgency, Literal(scheme)))
+            g.add((node, v.ADMS.identifier, adms_id))
+
+    def _graph_reference(self, subject, predicate, kind: str, name: Any, language: str):
+        """An institution (``kind='organization'``) or action plan (``'group'``) by name."""
+        if not name:
+            return
+        if kind == "organization":
+            entity = self.lookups.organization(name)
+            if not entity:
+                return
+            node = self._institution_ref(entity)
+            self._graph_institution(node, entity, language)
+        else:
+            entity = self.lookups.group(name)
+            if not entity:
+                return
+            node = URIRef(self._entity_uri("group", entity["name"]))
+            self.g.add((node, RDF.type, v.OGPC.ActionPlan))
+            self._add_bilingual(node, DCTERMS.title,
+                                bilingual.loads(entity.get("title_translated"))
+                                or {language: entity.get("title") or entity["name"]})
+        self.g.add((subject, predicate, node))
+
+    def _graph_term(self, subject, term: v.Term, value: Any) -> None:
+        if value in (None, "", [], {}):
+            return
+        g = self.g
+        if term.kind == "bilingual":
+            self._add_bilingual(subject, term.predicate, value)
+        elif term.kind in ("codes", "texts"):
+            for item in as_list(value):
+                if item not in (None, ""):
+                    g.add((subject, term.predicate, Literal(str(item))))
+        elif term.kind in ("code", "text"):
+            g.add((subject, term.predicate, Literal(str(value))))
+        elif term.kind == "uri":
+            g.add((subject, term.predicate, URIRef(str(value))))
+        elif term.kind == "integer":
+            try:
+                g.add((subject, term.predicate,
+                       Literal(int(value), datatype=XSD.nonNegativeInteger)))
+            except (TypeError, ValueError):
+                pass
+        elif term.kind == "boolean":
+            g.add((subject, term.predicate,
+                   Literal(str(value).lower() == "true", datatype=XSD.boolean)))
+
+    def _graph_procurement(self, dataset_ref, data: dict[str, Any], language: str) -> None:
+        self._graph_reference(dataset_ref, v.OGPC.buyer, "organization", data.get("buyer"),
+                              language)
+        self._add_period(dataset_ref, v.OGPC.processPeriod,
+                         data.get("period_start"), data.get("period_end"))
+        for total in as_list(data.get("total_values")):
+            if not isinstance(total, dict) or total.get("amount") in (None, ""):
+                continue
+            node = BNode()
+            self.g.add((node, RDF.type, v.SCHEMA.MonetaryAmount))
+            self.g.add((node, v.SCHEMA.currency, Literal(str(total.get("currency") or ""))))
+            try:
+                amount = Literal(Decimal(str(total["amount"])), datatype=XSD.decimal)
+            except InvalidOperation:
+                continue
+            self.g.add((node, v.SCHEMA.value, amount))
+            self.g.add((dataset_ref, v.OGPC.totalValue, node))
+
+    def _graph_commitment(self, dataset_ref, data: dict[str, Any], language: str) -> None:
+        g = self.g
+        if data.get("ogp_id"):
+            identifier = BNode()
+            g.add((identifier, RDF.type, v.ADMS.Identifier))
+            g.add((identifier, SKOS.notation, Literal(data["ogp_id"])))
+            g.add((identifier, v.ADMS.schemaAgency, Literal("Open Government Partnership")))
+            g.add((dataset_ref, v.ADMS.identifier, identifier))
+        self._graph_reference(dataset_ref, v.OGPC.actionPlan, "group", data.get("action_plan"),
+                              language)
+        self._graph_reference(dataset_ref, v.OGPC.leadInstitution, "organization",
+                              data.get("lead_institution"), language)
+        self._remove(dataset_ref, DCTERMS.temporal)
+        self._add_period(dataset_ref, DCTERMS.temporal,
+                         data.get("start_date"), data.get("end_date"))
+        for supporter in as_list(data.get("supporting_institutions")):
+            if not isinstance(supporter, dict) or not supporter.get("name"):
+                continue
+            node = BNode()
+            g.add((node, RDF.type, v.FOAF.Organization))
+            g.add((node, v.FOAF.name, Literal(supporter["name"], lang=language)))
+            if supporter.get("kind"):
+                g.add((node, v.OGPC.institutionKind, Literal(supporter["kind"])))
+            g.add((dataset_ref, v.OGPC.supportingInstitution, node))
+        for position, milestone in enumerate(as_list(data.get("milestones")), start=1):
+            if not isinstance(milestone, dict):
+                continue
+            node = BNode()
+            g.add((node, RDF.type, v.OGPC.Milestone))
+            g.add((node, v.OGPC.position, Literal(position, datatype=XSD.positiveInteger)))
+            self._add_bilingual(node, DCTERMS.description, milestone.get("description"))
+            self._add_period(node, DCTERMS.temporal,
+                             milestone.get("start_date"), milestone.get("end_date"))
+            if milestone.get("status"):
+                g.add((node, v.OGPC.status, Literal(milestone["status"])))
+            if milestone.get("evidence_url"):
+                g.add((node, DCTERMS.references, URIRef(milestone["evidence_url"])))
+            for name in as_list(milestone.get("evidence_datasets")):
+                if name:
+                    g.add((node, v.OGPC.evidenceDataset,
+                           URIRef(self._entity_uri("dataset", str(name)))))
+            g.add((dataset_ref, v.OGPC.milestone, node))
+
+    def _distribution_ref(self, dataset_ref, resource_dict: dict[str, Any]):
+        for distribution in self.g.objects(dataset_ref, DCAT.distribution):
+            if resource_dict.get("id") and str(distribution).endswith(resource_dict["id"]):
+                return distribution
+            if resource_dict.get("uri") and str(distribution) == resource_dict["uri"]:
+                return distribution
+        return None
+
+    def _graph_resource(self, distribution, resource_dict: dict[str, Any], language: str):
+        g = self.g
+        for predicate in (DCTERMS.title, DCTERMS.description):
+            self._tag_plain_literals(distribution, predicate, language)
+        if "language" in resource_dict:
+            self._set_authority(distribution, DCTERMS.language, "language",
+                                resource_dict.get("language"))
+        rights = bilingual.loads(resource_dict.get("rights"))
+        self._remove(distribution, DCTERMS.rights)
+        if rights:
+            statement = BNode()
+            g.add((statement, RDF.type, DCTERMS.RightsStatement))
+            self._add_bilingual(statement, RDFS.label, rights)
+            g.add((distribution, DCTERMS.rights, statement))
+        # dct:format: a file type of the EU authority table (DCAT-AP 3 wants a resource).
+        for fmt in list(g.objects(distribution, DCTERMS["format"])):
+            if isinstance(fmt, Literal):
+                g.remove((distribution, DCTERMS["format"], fmt))
+                code = str(fmt).strip().upper().replace(" ", "_")
+                if _FILE_TYPE_CODE.match(code):
+                    ref = URIRef(FILE_TYPE + code)
+                    g.add((distribution, DCTERMS["format"], ref))
+                    g.add((ref, RDF.type, DCTERMS.MediaTypeOrExtent))
+        for media_type in list(g.objects(distribution, DCAT.mediaType)):
+            if isinstance(media_type, Literal):
+                g.remove((distribution, DCAT.mediaType, media_type))
+                ref = URIRef("https://www.iana.org/assignments/media-types/" + str(media_type))
+                g.add((distribution, DCAT.mediaType, ref))
+                g.add((ref, RDF.type, DCTERMS.MediaType))
+        for predicate in (DCAT.accessURL, DCAT.downloadURL):
+            for obj in list(g.objects(distribution, predicate)):
+                if isinstance(obj, Literal):  # DCAT-AP 3: IRIs only
+                    g.remove((distribution, predicate, obj))
+        # ckanext-dcat marks every licence "UnknownIPR" (a placeholder, and not a skos:Concept
+        # with a label as DCAT-AP 3 wants): the licence type is optional, leave it out.
+        for license_ref in g.objects(distribution, DCTERMS.license):
+            g.remove((license_ref, DCTERMS.type, UNKNOWN_IPR))
+        if not list(g.objects(distribution, DCAT.accessURL)) and resource_dict.get("url"):
+            g.add((distribution, DCAT.accessURL, URIRef(resource_dict["url"])))
+
+    # URIs of the portal's entities
+
+    def _institution_ref(self, org: dict[str, Any]) -> URIRef:
+        """The institution's URI: the one ckanext-dcat gives an organization as publisher."""
+        return URIRef(publisher_uri_organization_fallback({"organization": {"id": org["id"]}})
+                      or self._entity_uri("organization", org["name"]))
+
+    def _entity_uri(self, kind: str, name: str) -> str:
+        return f"{catalog_uri().rstrip('/')}/{kind}/{name}"
+
+
+def _date_text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, (datetime.date, datetime.datetime)) \
+        else str(value)

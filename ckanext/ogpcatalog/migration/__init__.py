@@ -1,0 +1,2 @@
+"""Alembic migrations of the extension's plugins, one directory per plugin (the layout
+``ckan db upgrade -p <plugin>`` reads): ``ogpcatalog/`` and ``ogpcatalog_search/``."""
