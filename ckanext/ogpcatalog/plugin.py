@@ -78,13 +78,10 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
         return index.index_fields(pkg_dict, index.institution_extras)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]):
-        evidence.hide_unreadable(search_results.get("results") or [], evidence.current_user())
-        return facets.label_facet_items(search_results)
+        return facets.label_facet_items(evidence.readable_search_results(search_results))
 
     def after_dataset_show(self, context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
-        if not (context.get("ignore_auth") and not context.get("user")):  # not the indexer's
-            evidence.hide_unreadable([pkg_dict], context.get("user"))
-        return ocds_hooks.add_summaries(pkg_dict)
+        return ocds_hooks.add_summaries(evidence.readable_dataset(context, pkg_dict))
 
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         sync_action_plan_membership(pkg_dict.get("id"), pkg_dict.get("action_plan"))

@@ -114,6 +114,20 @@ def hide_unreadable(pkg_dicts: list[dict[str, Any]], user: str | None) -> None:
                                           if str(name) in readable]
 
 
+def readable_search_results(search_results: dict[str, Any]) -> dict[str, Any]:
+    """``package_search``'s answer with the evidence the request's user may not read hidden."""
+    hide_unreadable(search_results.get("results") or [], current_user())
+    return search_results
+
+
+def readable_dataset(context: Any, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """``package_show``'s answer with the evidence ``context``'s user may not read hidden;
+    the indexer's own call (auth ignored, no user) keeps every name, so the index has them."""
+    if not (context.get("ignore_auth") and not context.get("user")):
+        hide_unreadable([pkg_dict], context.get("user"))
+    return pkg_dict
+
+
 def current_user() -> str | None:
     """The name of the user of the web request (None outside one, or anonymous)."""
     try:
