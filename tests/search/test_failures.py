@@ -170,3 +170,17 @@ def test_a_query_too_complex_for_the_database_is_a_query_error_not_a_connection_
 
     with pytest.raises(SearchQueryError):
         connection._raise_read_error(sa.exc.OperationalError("SELECT", {}, StackDepth()))
+
+
+@pytest.mark.ckan_config("ckanext.ogpcatalog.search.max_nesting", "3")
+def test_a_query_nested_deeper_than_max_nesting_is_refused_before_sql(app):
+    factories.Dataset(title="Agua potable")
+    within = "title:(((agua)))"
+    deeper = "title:((((agua))))"
+
+    assert app.get("/api/3/action/package_search", query_string={"q": within}).json[
+        "result"]["count"] == 1
+    response = app.get("/api/3/action/package_search", query_string={"q": deeper}, status=None)
+    assert response.status_code in (400, 409)
+    assert response.json["success"] is False
+    assert "nested too deeply" in str(response.json["error"])

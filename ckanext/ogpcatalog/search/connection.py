@@ -377,10 +377,11 @@ def rebuild_required() -> bool:
 
 
 def _parse_or_raise(query: str, default_operator: str, with_operators: bool = False):
+    max_depth = tk.config.get("ckanext.ogpcatalog.search.max_nesting")
     try:
         if with_operators:
-            return parse_with_operators(query, default_operator)
-        return parse(query, default_operator)
+            return parse_with_operators(query, default_operator, max_depth)
+        return parse(query, default_operator, max_depth)
     except QuerySyntaxError as error:
         raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: Cannot parse query: {error}")
 

@@ -24,7 +24,7 @@ Occur = Literal["must", "should", "must_not"]
 
 # Characters that end a bare term unless escaped with a backslash.
 _TERM_STOP = set(' \t\r\n\u3000()[]{}"^~:')
-_MAX_DEPTH = 50
+MAX_DEPTH = 50  # default of ckanext.ogpcatalog.search.max_nesting
 _MAX_LENGTH = 20_000
 
 
@@ -63,19 +63,19 @@ class Bool:
 Node = Union[MatchAll, Term, Range, Bool]
 
 
-def parse(query: str, default_operator: str = "AND") -> Node:
-    """Parse ``query`` into a tree. Raises :class:`QuerySyntaxError`."""
-    if len(query) > _MAX_LENGTH:
-        raise QuerySyntaxError("query too long")
-    node, _ = parse_with_operators(query, default_operator)
+def parse(query: str, default_operator: str = "AND", max_depth: int = MAX_DEPTH) -> Node:
+    """Parse ``query`` into a tree. Raises :class:`QuerySyntaxError`, also for groups nested
+    deeper than ``max_depth`` (refused before any SQL: PostgreSQL's stack would overflow)."""
+    node, _ = parse_with_operators(query, default_operator, max_depth)
     return node
 
 
-def parse_with_operators(query: str, default_operator: str = "AND") -> tuple[Node, bool]:
+def parse_with_operators(query: str, default_operator: str = "AND",
+                         max_depth: int = MAX_DEPTH) -> tuple[Node, bool]:
     """Like :func:`parse`; also tells whether the query used explicit AND/OR/NOT operators."""
     if len(query) > _MAX_LENGTH:
         raise QuerySyntaxError("query too long")
-    parser = _Parser(query, default_operator.upper() == "AND")
+    parser = _Parser(query, default_operator.upper() == "AND", max_depth)
     node = parser.parse_sequence(field=None, depth=0, closing=None)
     parser.skip_ws()
     if not parser.at_end():
@@ -84,8 +84,9 @@ def parse_with_operators(query: str, default_operator: str = "AND") -> tuple[Nod
 
 
 class _Parser:
-    def __init__(self, text: str, default_and: bool):
+    def __init__(self, text: str, default_and: bool, max_depth: int = MAX_DEPTH):
         self.text = text
+        self.max_depth = max_depth
         self.pos = 0
         self.default_and = default_and
         self.explicit_operators = False
@@ -187,7 +188,7 @@ class _Parser:
 
     # -- grammar -----------------------------------------------------------------------
     def parse_sequence(self, field: str | None, depth: int, closing: str | None) -> Node:
-        if depth > _MAX_DEPTH:
+        if depth > self.max_depth:
             raise QuerySyntaxError("query nested too deeply")
         clauses: list[list] = []  # [occur, node]
         while True:
