@@ -73,3 +73,35 @@ def test_cli_refuses_an_unknown_column_map(cli, portal):
                                "--column-map", "atlantis"])
     assert result.exit_code != 0
     assert "Unknown column map: atlantis" in result.output
+
+
+def test_sync_action_plans_gives_older_commitments_their_plan_in_groups(cli, portal):
+    import ckan.tests.helpers as helpers
+    from ckan.lib.search import rebuild
+
+    real = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "import", str(SHEET),
+                             "--owner-org", "mintel"])
+    assert real.exit_code == 0, real.output
+    # As saved before the portal kept the membership: no action-plan member rows.
+    plan_rows = (model.Session.query(model.Member)
+                 .join(model.Group, model.Group.id == model.Member.group_id)
+                 .filter(model.Group.type == "action-plan", model.Member.table_name == "package"))
+    for row in plan_rows:
+        model.Session.delete(row)
+    model.Session.commit()
+    for (package_id,) in model.Session.query(model.Package.id).filter_by(type="commitment"):
+        rebuild(package_id)
+    name = model.Session.query(model.Package.name).filter_by(type="commitment").first()[0]
+    assert helpers.call_action("package_show", id=name)["groups"] == []
+
+    result = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "sync-action-plans"])
+
+    assert result.exit_code == 0, result.output
+    assert "8 of 8 commitments changed" in result.output
+    shown = helpers.call_action("package_show", id=name)
+    plan = shown["action_plan"]
+    assert [group["name"] for group in shown["groups"]] == [plan]
+    found = helpers.call_action("package_search", fq=f"groups:{plan}", rows=100)
+    assert name in [dataset["name"] for dataset in found["results"]]
+    again = cli.invoke(ckan, ["ogpcatalog", "--lang", "en", "commitments", "sync-action-plans"])
+    assert "0 of 8 commitments changed" in again.output

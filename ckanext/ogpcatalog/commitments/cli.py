@@ -129,3 +129,37 @@ def export(export_format: str, action_plan: str | None, language: str | None, ou
             count=result["count"], path=output), err=True)
     else:
         click.echo(text, nl=False)
+
+
+@commitments.command("sync-action-plans", help=N_(
+    "Give every commitment the membership of its action plan's group.\n\nCommitments saved "
+    "before the portal kept that membership list no action plan in the API's `groups` until "
+    "their next update; this command writes the missing rows and re-indexes the commitments it "
+    "changes. Each commitment is committed on its own, so an interruption (Ctrl+C) keeps the "
+    "ones done; running it again changes nothing."))
+def sync_action_plans():
+    from ckan import model
+    from ckan.lib.search import rebuild
+
+    from ckanext.ogpcatalog.commitments.plan_membership import (
+        commitments_with_plans, sync_action_plan_membership)
+
+    found = commitments_with_plans()
+    changed = 0
+    try:
+        with click.progressbar(found, label=tk._("Commitments"), file=sys.stderr) as bar:
+            for package_id, plan in bar:
+                if sync_action_plan_membership(package_id, plan):
+                    model.Session.commit()
+                    rebuild(package_id)
+                    changed += 1
+                else:
+                    model.Session.rollback()
+    except KeyboardInterrupt:
+        model.Session.rollback()
+        click.echo()
+        tk.error_shout(tk._("Interrupted: {changed} of {total} commitments changed before the "
+                            "interruption").format(changed=changed, total=len(found)))
+        raise click.Abort()
+    click.echo(tk._("{changed} of {total} commitments changed").format(
+        changed=changed, total=len(found)))

@@ -62,3 +62,12 @@ def sync_action_plan_membership(package_id: str | None, plan_name: Any) -> bool:
     if changed:
         session.flush()
     return changed
+
+
+def commitments_with_plans() -> list[tuple[str, str | None]]:
+    """(id, ``action_plan``) of every commitment that is not deleted, oldest first."""
+    rows = (model.Session.query(model.Package.id, model.Package.extras)
+            .filter(model.Package.type == COMMITMENT_TYPE)
+            .filter(model.Package.state != "deleted")
+            .order_by(model.Package.metadata_created, model.Package.id))
+    return [(package_id, (extras or {}).get("action_plan")) for package_id, extras in rows]
