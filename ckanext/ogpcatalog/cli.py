@@ -13,7 +13,8 @@ import copy
 
 import click
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 from ckanext.ogpcatalog.language.context import cli_language_option
 from ckanext.ogpcatalog.commitments.cli import commitments as commitments_commands
 from ckanext.ogpcatalog.dcat.cli import harvest as harvest_commands, harvest_consumer

@@ -11,7 +11,8 @@ import yaml
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 from ckanext.ogpcatalog.commitments import sheet, trackers
 
 PROGRESS = "ogpcatalog_progress"  # logic.action.commitments.PROGRESS

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 from ckanext.ogpcatalog.upstream.harvest_queue import run_consumer
 
 __all__ = ["harvest", "harvest_consumer"]

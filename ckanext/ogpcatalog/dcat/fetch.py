@@ -31,7 +31,7 @@ import urllib3
 import ckan.plugins.toolkit as tk
 from flask import has_request_context
 
-from ckanext.ogpcatalog.language import N_  # noqa: F401  (re-exported: guards, harvester...)
+from ckanext.ogpcatalog.language import N_
 from ckanext.ogpcatalog.language.context import default_language_request
 
 MAX_REDIRECTS = 5

@@ -20,7 +20,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 from xml.etree.ElementTree import ParseError
 
-from ckanext.ogpcatalog.dcat.fetch import N_, FetchError
+from ckanext.ogpcatalog.dcat.fetch import FetchError
+from ckanext.ogpcatalog.language import N_
 
 XML_FORMATS = {"xml", "rdf/xml", "application/rdf+xml", "pretty-xml", "trix"}
 JSONLD_FORMATS = {"json-ld", "application/ld+json", "jsonld"}

@@ -40,7 +40,8 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.dcat import contexts, guards
 from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
-from ckanext.ogpcatalog.dcat.fetch import N_, FetchError, _, check_url, fetch
+from ckanext.ogpcatalog.dcat.fetch import FetchError, _, check_url, fetch
+from ckanext.ogpcatalog.language import N_
 from ckanext.ogpcatalog.dcat.languages import harvest_language
 from ckanext.ogpcatalog.dcat.profile import PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY
 from ckanext.ogpcatalog.dcat.publishers import PublisherIndex, publisher_from_graph

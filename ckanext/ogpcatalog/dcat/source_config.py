@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
-from ckanext.ogpcatalog.dcat.fetch import N_, _
+from ckanext.ogpcatalog.dcat.fetch import _
+from ckanext.ogpcatalog.language import N_
 from ckanext.ogpcatalog.dcat.languages import normalize_language_tag
 
 FORMATS = {

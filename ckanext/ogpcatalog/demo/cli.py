@@ -6,7 +6,8 @@ import click
 import ckan.plugins.toolkit as tk
 
 from ckanext.ogpcatalog.demo import loader as demo_loader
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 
 __all__ = ["demo"]
 

@@ -26,8 +26,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.ogpcatalog.language import N_, offered_languages
 from ckanext.ogpcatalog.language.context import LANG_ENVVAR, language_request
 
-# N_ (language/__init__.py) is re-exported: the commands' modules import it from here.
-__all__ = ["N_", "TranslatedCommand", "TranslatedGroup"]
+__all__ = ["TranslatedCommand", "TranslatedGroup"]
 
 _LANG_META = "ogpcatalog.help_language"
 

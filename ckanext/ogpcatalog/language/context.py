@@ -23,9 +23,8 @@ from flask import Flask, has_request_context
 
 from ckanext.ogpcatalog.language import N_, offered_languages
 
-# N_ and offered_languages are defined in language/__init__.py; re-exported for importers.
-__all__ = ["LANG_ENVVAR", "N_", "cli_language_option", "default_language_request",
-           "language_request", "offered_languages"]
+__all__ = ["LANG_ENVVAR", "cli_language_option", "default_language_request",
+           "language_request"]
 
 LANG_ENVVAR = "OGPCATALOG_CLI_LANG"
 

@@ -8,7 +8,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 
 
 def _context() -> dict:

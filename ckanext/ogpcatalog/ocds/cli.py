@@ -5,7 +5,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 from ckanext.ogpcatalog.ocds import jobs
 
 

@@ -10,7 +10,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedCommand
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedCommand
 from ckanext.ogpcatalog.schedule import clock
 from ckanext.ogpcatalog.schedule.jobs import JOB_NAMES, parse_time_of_day, periodic_jobs
 

@@ -13,7 +13,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.ogpcatalog.language.cli_help import N_, TranslatedGroup
+from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 from ckanext.ogpcatalog.language.context import cli_language_option
 
 # What the ogpcatalog_search plugin registers (tk.blanket.cli); `search` joins the root group.
