@@ -39,6 +39,10 @@ help:
 	@echo "make solr-node   Apache Solr 9.10 with the core ckan on 127.0.0.1:$${SOLR_PORT:-58983} (solr/)"
 	@echo "make solr-cloud  SolrCloud: ZooKeeper and 2 nodes, collection ckan with 2 replicas"
 	@echo "make solr-stop   stop them (make stop does too)"
+	@echo "make solr-failover  the portal on the 2-node SolrCloud while one node is down (a few minutes)"
+	@echo "make conformance-solr  CKAN's own search tests on Solr with the portal's configset"
+	@echo "make test-solr   the project's search-dependent tests (mark search) on Solr"
+	@echo "SEARCH=solr make run  the portal on the project's Solr node instead of the embedded backend"
 	@echo "make peers       the peers' own test suites on the embedded search backend (peers-quick, peers-all)"
 	@echo "make search-differential  the embedded search backend held to Solr's answers (full profile)"
 	@echo "Settings: STATE_DIR PORT PGPORT REDIS_PORT (and more: docs/operations.md)"
@@ -68,10 +72,12 @@ venv:
 e2e:
 	@$(TEST_ENV) PORTAL_URL=http://127.0.0.1:$(PORT) $(PYTEST) tests/e2e
 
-# The fuzzing of every dataset type's create/update actions at full size (2,000 generated
-# inputs per action and type; `make test` runs 30 of each).
+# The fuzzing of every dataset type's create/update actions and of the search translator (q,
+# fq, sort, facet.field) at full size (2,000 generated inputs per action and type, and per
+# search parameter; `make test` runs 30 of each).
 fuzz:
-	@$(TEST_ENV) HYPOTHESIS_PROFILE=thorough $(PYTEST) tests/security/test_fuzz_dataset_actions.py
+	@$(TEST_ENV) HYPOTHESIS_PROFILE=thorough $(PYTEST) tests/security/test_fuzz_dataset_actions.py \
+	  tests/security/test_fuzz_search.py
 
 i18n: venv
 	@bash scripts/i18n.sh
@@ -104,6 +110,19 @@ solr-cloud:
 
 solr-stop:
 	@bash scripts/solr.sh stop
+
+# The portal on the 2-node SolrCloud, one node stopped and started again under search and
+# write traffic (tests/search/test_solr_cloud_failover.py, docker/README.md); opt-in.
+.PHONY: solr-failover
+solr-failover:
+	OGPCATALOG_SOLR_FAILOVER=1 FAILOVER_REPORT=$${FAILOVER_REPORT:-$(STATE_DIR)/logs/solr-failover.json} \
+	  $(TEST_ENV) $(PYTEST) tests/search/test_solr_cloud_failover.py -q -s -p no:cacheprovider
+
+# The project's search-dependent tests (mark `search`) on Solr instead of the embedded backend
+# (tests/conftest.py --search-backend=solr; starts the node if it does not run).
+.PHONY: test-solr
+test-solr:
+	$(TEST_ENV) $(PYTEST) --search-backend=solr -m search tests -q -p no:cacheprovider
 
 # Differential testing of the embedded backend against Solr, full profile (docs/search.md);
 # `make test` runs the quick one. Needs `make test-setup` (the Solr build); starts the node.

@@ -1,4 +1,4 @@
-"""Benchmark of the PostgreSQL search backend (``ogpcatalog_search``).
+"""Benchmark of the PostgreSQL search backend (``ogpcatalog_search``), anchored on Apache Solr.
 
 For portals of 20,000 and 100,000 generated datasets (``--quick``: 1,000) it reports, per
 query shape, the median and p95 latency of ``package_search`` through the CKAN action,
@@ -22,19 +22,36 @@ The action is timed twice: in the steady state (counts and facets reused while t
 unchanged, see ``search/cache.py``) and cold (that cache switched off). It also reports the
 full rebuild (``ckan ogpcatalog-search rebuild``) in datasets per second.
 
+**Solr, the performance anchor** (issue 17): the same CKAN process then points CKAN's own
+Solr connection at the project's Solr 9.10 node (scripts/solr.sh, the portal's configset
+solr/configsets/ckan), indexes the same datasets there through the same rebuild pipeline
+(``rebuild_index``, 2 workers, ``package_show`` and the portal's index hook; the documents
+carry the site id ``ogpbench-<size>``, so one core holds every size and keeps them between
+runs), and times the same ``package_search`` requests on Solr (``solr``: through the action;
+``solr_direct``: the very Solr request CKAN sends, replayed with pysolr). Each shape gets
+``ratio_action_to_solr`` (embedded / Solr, steady state; > 1 means Solr is faster). Rebuild
+speed is measured for both backends in the same run on a sample of datasets (``rebuild_sample``:
+the same pipeline and workers, one target at a time), and for the whole portal when an index
+had to be (re)built. The node runs on ``SOLR_PORT``; one that already answers is used and left
+running, else the benchmark starts it and stops it. ``--no-solr`` leaves Solr out; without the
+Solr build (``make test-setup``), ``--quick`` says so and goes on without it.
+
 Targets (issue 2): action/floor <= 2 for every shape; at least 20x faster than the naive
 search, judged against ``naive_pgsearch`` (the approach of pgsearch; ``naive_sql`` ratios are
-reported too).
+reported too). Issue 17: action/Solr <= 1.0 on every shape at 100,000.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any, Callable, Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -42,6 +59,7 @@ import sqlalchemy as sa  # noqa: E402
 
 import common  # noqa: E402
 import portal_data  # noqa: E402
+from ckanext.ogpcatalog.search.solr_admin import solr_answers  # noqa: E402
 
 FACETS = ["organization", "groups", "tags", "res_format", "license_id"]
 
@@ -281,9 +299,184 @@ def naive_pgsearch(shape: dict, context: dict, rows: int = 20) -> dict:
     return {"count": count, "results": results, "facets": facets}
 
 
+# -- Solr: the production engine on the same data, in the same process ----------------------
+
+SOLR_SH = common.ROOT / "scripts" / "solr.sh"
+STATE_DIR = Path(os.environ.get("STATE_DIR", "/var/lib/ogpcatalog"))
+
+
+def solr_node_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '58983')}/solr/ckan"
+
+
+def solr_built() -> bool:
+    return (STATE_DIR / "solr" / "build" / "classpath.txt").is_file()
+
+
+@contextlib.contextmanager
+def solr_node(report) -> Iterator[str]:
+    """The project's Solr node (scripts/solr.sh start-node); stopped afterwards if started here."""
+    url = solr_node_url()
+    already = solr_answers(url)
+    started = time.perf_counter()
+    if not already:
+        result = subprocess.run(["bash", str(SOLR_SH), "start-node"], capture_output=True, text=True,
+                                timeout=600)
+        if result.returncode != 0:
+            raise SystemExit(f"the Solr node did not start:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    report.line(f"Solr node {url}: {'already running' if already else 'started'} "
+                f"({time.perf_counter() - started:.1f} s)")
+    try:
+        yield url
+    finally:
+        if not already:
+            subprocess.run(["bash", str(SOLR_SH), "stop-node"], capture_output=True, timeout=120)
+
+
+class SolrRecorder:
+    """CKAN's own Solr connection to ``url`` (pysolr, CKAN's decoder and timeout), recording
+    the last request CKAN sends, to replay it directly (``solr_direct``)."""
+
+    def __init__(self, url: str):
+        import ckan.lib.search.common as ckan_search_common
+        from ckan.common import config
+        from ckanext.ogpcatalog.search import backend
+        self.url = url
+        self.last: dict | None = None
+        ckan_make_connection = backend._ORIGINALS.get(
+            "ckan.lib.search.common.make_connection", ckan_search_common.make_connection)
+        recorder = self
+
+        def make(decode_dates: bool = True) -> Any:
+            previous = config.get("solr_url")
+            config["solr_url"] = url
+            try:
+                connection = ckan_make_connection(decode_dates=decode_dates)
+            finally:
+                config["solr_url"] = previous
+            original_search = connection.search
+
+            def search(*args, **kwargs):
+                recorder.last = {"args": args, "kwargs": dict(kwargs), "decode_dates": decode_dates}
+                return original_search(*args, **kwargs)
+            connection.search = search
+            return connection
+        self.make_connection: Callable[..., Any] = make
+
+    def replay(self) -> Callable[[], Any]:
+        assert self.last is not None
+        last = dict(self.last)
+        connection = self.make_connection(decode_dates=last["decode_dates"])
+        return functools.partial(connection.search, *last["args"], **last["kwargs"])
+
+
+@contextlib.contextmanager
+def patched(module, name: str, value) -> Iterator[None]:
+    original = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+@contextlib.contextmanager
+def solr_site(size: int) -> Iterator[str]:
+    """The Solr documents of this portal size carry their own site id (CKAN filters every
+    search by ``site_id``), so one core keeps every size between runs."""
+    from ckan.common import config
+    previous = config.get("ckan.site_id")
+    config["ckan.site_id"] = site = f"ogpbench-{size}"
+    try:
+        yield site
+    finally:
+        config["ckan.site_id"] = previous
+
+
+def timed_rebuild(target_make_connection, sample: list[str] | None, progress=None) -> dict:
+    """``rebuild_index`` (2 worker processes, ``package_show`` and the index hook per dataset)
+    writing through ``target_make_connection``; on ``sample`` only when given (the embedded
+    index's other rows are left alone: no sweep)."""
+    import ckan.lib.search.index as ckan_search_index
+    from flask import current_app
+    from ckanext.ogpcatalog.search import rebuild
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(patched(ckan_search_index, "make_connection", target_make_connection))
+        if sample is not None:
+            stack.enter_context(patched(rebuild, "dataset_ids", lambda: list(sample)))
+            stack.enter_context(patched(rebuild, "sweep_stale_rows", lambda ids: 0))
+        result = rebuild.rebuild_index(current_app._get_current_object(), workers=2, progress=progress)
+        started = time.perf_counter()
+        target_make_connection().commit()
+        commit = time.perf_counter() - started
+    seconds = result["seconds"] + commit
+    return {"datasets": result["datasets"], "failed": result["failed"], "seconds": round(seconds, 2),
+            "datasets_per_second": round(result["datasets"] / seconds, 1) if seconds else None,
+            "workers": result["workers"]}
+
+
+def solr_count(solr: SolrRecorder, site: str) -> int:
+    return solr.make_connection().search(q="*:*", fq=f'site_id:"{site}"', rows=0).hits
+
+
+def measure_solr(report, size: int, repeat: int, solr_url: str, quick: bool, embedded: dict) -> dict:
+    """Solr's side of every shape, its rebuild, and both backends' rebuild on a sample."""
+    import ckan.lib.search.query as ckan_search_query
+    import ckan.model as model
+    import ckan.plugins.toolkit as tk
+    from ckanext.ogpcatalog.search import backend
+
+    solr = SolrRecorder(solr_url)
+    figures: dict[str, Any] = {"url": solr_url, "rebuild": None}
+    with solr_site(size) as site:
+        indexed = solr_count(solr, site)
+        if indexed != size or "--rebuild" in sys.argv:
+            report.line(f"Solr: indexing the {size} datasets (rebuild_index, 2 workers; "
+                        f"{indexed} documents of {site} there)")
+            solr.make_connection().delete(q=f'site_id:"{site}"', commit=True)
+            figures["rebuild"] = timed_rebuild(solr.make_connection, None, progress=lambda done, total:
+                                               report.progress("  indexing into Solr", done, total))
+            report.line(f"  {size} datasets in {figures['rebuild']['seconds']} s = "
+                        f"{figures['rebuild']['datasets_per_second']} datasets/s")
+            indexed = solr_count(solr, site)
+            if indexed != size:
+                raise SystemExit(f"Solr holds {indexed} documents of {size} after the rebuild")
+        context = {"user": "", "auth_user_obj": None, "ignore_auth": False}
+        package_search = tk.get_action("package_search")
+        shapes_figures = {}
+        with patched(ckan_search_query, "make_connection", solr.make_connection):
+            for name, shape in shapes(size).items():
+                request = action_request(shape)
+                first = package_search(dict(context), dict(request))
+                search_once = functools.partial(lambda r: package_search(dict(context), dict(r)), request)
+                action = common.summary(common.timings(search_once, repeat))
+                direct = common.summary(common.timings(solr.replay(), repeat))
+                shapes_figures[name] = {"count": first["count"], "action": action, "direct": direct}
+                if first["count"] != embedded[name]["count"]:
+                    report.line(f"  note: {name}: Solr finds {first['count']} datasets, the embedded "
+                                f"backend {embedded[name]['count']} (tests/search/differential explains)")
+    figures["shapes"] = shapes_figures
+    # Rebuild speed of each backend, in the same run, on the same sample (the embedded rows
+    # under the portal's site id, the Solr documents under the benchmark's).
+    sample_size = min(size, 50 if quick else 1000)
+    sample = [row[0] for row in model.Session.query(model.Package.id)
+              .order_by(model.Package.id).limit(sample_size)]
+    model.Session.remove()
+    embedded_rebuild = timed_rebuild(backend.make_connection, sample)
+    with solr_site(size):
+        solr_rebuild = timed_rebuild(solr.make_connection, sample)
+    model.Session.remove()
+    figures["rebuild_sample"] = {"embedded": embedded_rebuild, "solr": solr_rebuild}
+    report.line(f"Rebuild of {sample_size} datasets (2 workers): embedded "
+                f"{embedded_rebuild['datasets_per_second']} datasets/s, Solr "
+                f"{solr_rebuild['datasets_per_second']} datasets/s")
+    return figures
+
+
 # -- main ----------------------------------------------------------------------------------
 
-def measure_size(report, size: int, repeat: int, ini: str) -> dict:
+def measure_size(report, size: int, repeat: int, ini: str, solr_url: str | None = None,
+                 quick: bool = False) -> dict:
     import ckan.lib.search as search
     import ckan.model as model
     import ckan.plugins.toolkit as tk
@@ -369,7 +562,27 @@ def measure_size(report, size: int, repeat: int, ini: str) -> dict:
                     f"{r['naive_sql']['median_ms']:>8.1f}m {r['naive_pgsearch']['median_ms']:>8.1f}m "
                     f"{r['ratio_action_to_floor']:>7.2f} {r['ratio_cold_action_to_floor']:>8.2f} "
                     f"{r['naive_pgsearch_over_action']:>7.1f} {r['naive_sql_over_action']:>7.1f}")
-    return {"datasets": size, "rebuild": rebuild, "shapes": results}
+    figures = {"datasets": size, "rebuild": rebuild, "shapes": results, "solr": None}
+    if solr_url:
+        solr = measure_solr(report, size, repeat, solr_url, quick, results)
+        for name, r in results.items():
+            on_solr = solr["shapes"][name]
+            r.update({"count_solr": on_solr["count"], "solr": on_solr["action"],
+                      "solr_direct": on_solr["direct"],
+                      "ratio_action_to_solr": round(r["action"]["median_ms"] / on_solr["action"]["median_ms"], 2),
+                      "ratio_cold_action_to_solr": round(
+                          r["action_cold"]["median_ms"] / on_solr["action"]["median_ms"], 2)})
+        figures["solr"] = {key: value for key, value in solr.items() if key != "shapes"}
+        report.line(f"\nOn Solr ({solr_url}), the same requests through package_search; "
+                    f"emb/solr > 1: Solr is faster")
+        report.line(f"{'shape':18} {'hits':>6} {'solr':>6} {'embedded':>8} {'cold':>8} {'solr':>8} "
+                    f"{'p95':>7} {'direct':>8} {'emb/solr':>8} {'cold/solr':>9}")
+        for name, r in results.items():
+            report.line(f"{name:18} {r['count']:>6} {r['count_solr']:>6} {r['action']['median_ms']:>7.1f}m "
+                        f"{r['action_cold']['median_ms']:>7.1f}m {r['solr']['median_ms']:>7.1f}m "
+                        f"{r['solr']['p95_ms']:>6.1f}m {r['solr_direct']['median_ms']:>7.1f}m "
+                        f"{r['ratio_action_to_solr']:>8.2f} {r['ratio_cold_action_to_solr']:>9.2f}")
+    return figures
 
 
 def check_same_answer(name: str, action: dict, sql_count: int, pipeline: dict) -> None:
@@ -404,33 +617,49 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="always time a full rebuild")
     parser.add_argument("--rebuild-sizes", default="",
                         help="comma-separated portal sizes whose full rebuild is timed (with --rebuild: all)")
+    parser.add_argument("--no-solr", action="store_true", help="leave Solr out (the embedded backend only)")
+    parser.add_argument("--solr-url", help="a running Solr core with the portal's configset "
+                                           "(default: the project's node on SOLR_PORT, started if needed)")
     args = parser.parse_args()
     report = common.Report(args.json)
     sizes = [int(s) for s in (args.sizes or ("1000" if args.quick else "20000,100000")).split(",")]
     repeat = args.repeat or (5 if args.quick else 15)
     figures = {"benchmark": "search", "quick": args.quick, "repeat": repeat, "sizes": []}
-    if len(sizes) > 1:
-        # One process and one database per portal size: each is generated and indexed once.
-        for size in sorted(sizes):
-            rebuild = args.rebuild or str(size) in args.rebuild_sizes.split(",")
-            command = [sys.executable, __file__, "--json", "--sizes", str(size), "--repeat", str(repeat),
-                       "--ini", args.ini] + (["--rebuild"] if rebuild else [])
-            child = subprocess.run(command, stdout=subprocess.PIPE, text=True)
-            if child.returncode != 0:
-                report.line(f"the {size}-dataset run failed")
-                return child.returncode
-            figures["sizes"].extend(json.loads(child.stdout)["sizes"])
-    else:
-        size = sizes[0]
-        database = "ckan_ogp_bench_quick" if args.quick else f"ckan_ogp_bench_{size}"
-        app = common.start_ckan(args.ini, database, "ogpcatalog_search")
-        flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app.apps["flask_app"]._wsgi_app
-        with flask_app.test_request_context():
-            report.line(f"\n== {size} datasets ==")
-            figures["sizes"].append(measure_size(report, size, repeat, args.ini))
-    worst = max(r["ratio_action_to_floor"] for s in figures["sizes"] for r in s["shapes"].values())
-    least = min(r["naive_pgsearch_over_action"] for s in figures["sizes"] for r in s["shapes"].values())
-    least_sql = min(r["naive_sql_over_action"] for s in figures["sizes"] for r in s["shapes"].values())
+    with contextlib.ExitStack() as stack:
+        solr_url = None if args.no_solr else args.solr_url
+        if not args.no_solr and not solr_url:
+            if solr_built():
+                solr_url = stack.enter_context(solr_node(report))
+            elif args.quick:
+                report.line("Solr is not built (make test-setup needs Java 17 and Maven): "
+                            "the embedded backend only")
+            else:
+                raise SystemExit("Solr is not built: run `make test-setup` (Java 17 and Maven), "
+                                 "or pass --no-solr")
+        if len(sizes) > 1:
+            # One process and one database per portal size: each is generated and indexed once.
+            for size in sorted(sizes):
+                rebuild = args.rebuild or str(size) in args.rebuild_sizes.split(",")
+                command = [sys.executable, __file__, "--json", "--sizes", str(size), "--repeat", str(repeat),
+                           "--ini", args.ini] + (["--rebuild"] if rebuild else []) + (
+                           ["--solr-url", solr_url] if solr_url else ["--no-solr"])
+                child = subprocess.run(command, stdout=subprocess.PIPE, text=True)
+                if child.returncode != 0:
+                    report.line(f"the {size}-dataset run failed")
+                    return child.returncode
+                figures["sizes"].extend(json.loads(child.stdout)["sizes"])
+        else:
+            size = sizes[0]
+            database = "ckan_ogp_bench_quick" if args.quick else f"ckan_ogp_bench_{size}"
+            app = common.start_ckan(args.ini, database, "ogpcatalog_search")
+            flask_app = app._wsgi_app if hasattr(app, "_wsgi_app") else app.apps["flask_app"]._wsgi_app
+            with flask_app.test_request_context():
+                report.line(f"\n== {size} datasets ==")
+                figures["sizes"].append(measure_size(report, size, repeat, args.ini, solr_url, args.quick))
+    all_shapes = [r for s in figures["sizes"] for r in s["shapes"].values()]
+    worst = max(r["ratio_action_to_floor"] for r in all_shapes)
+    least = min(r["naive_pgsearch_over_action"] for r in all_shapes)
+    least_sql = min(r["naive_sql_over_action"] for r in all_shapes)
     figures["targets"] = {"max_ratio_action_to_floor": worst, "min_naive_pgsearch_over_action": least,
                           "min_naive_sql_over_action": least_sql,
                           "ratio_target_met": worst <= 2, "naive_target_met": least >= 20,
@@ -438,6 +667,17 @@ def main() -> int:
     report.line(f"\nWorst action/floor ratio: {worst} (target <= 2); "
                 f"least naive_pgsearch/action speed-up: {least}x (target >= 20x); "
                 f"least naive_sql/action: {least_sql}x (for reference)")
+    on_solr = [r for r in all_shapes if "ratio_action_to_solr" in r]
+    if on_solr:
+        largest = max(s["datasets"] for s in figures["sizes"] if s["solr"])
+        at_largest = [r for s in figures["sizes"] if s["datasets"] == largest and s["solr"]
+                      for r in s["shapes"].values()]
+        worst_solr = max(r["ratio_action_to_solr"] for r in at_largest)
+        figures["targets"].update({"max_ratio_action_to_solr": worst_solr,
+                                   "ratio_action_to_solr_judged_at": largest,
+                                   "solr_target_met": worst_solr <= 1.0})
+        report.line(f"Worst embedded/Solr ratio at {largest} datasets: {worst_solr} "
+                    f"(target <= 1.0 at 100,000)")
     report.finish(figures)
     return 0
 

@@ -5,6 +5,13 @@
 conformance:
 	$(CONFORMANCE_ENV) $(VENV_PY) conformance/run.py
 
+# `make conformance-solr`: the same suites the way CKAN runs them, on Apache Solr with the
+# portal's configset (ckan.plugins empty, solr_url = the project's node on SOLR_PORT, started
+# and stopped by run.py when it is not running); own list: conformance/expected_failures_solr.txt.
+.PHONY: conformance-solr
+conformance-solr:
+	$(CONFORMANCE_ENV) $(VENV_PY) conformance/run.py --solr
+
 # `make conformance-corpus`: harvest every file of the DCAT corpus (../shared/corpus/dcat) over
 # HTTP; prints a table and writes test-results/dcat-conformance-corpus.json (opt-in, slow).
 .PHONY: conformance-corpus

@@ -7,9 +7,13 @@
 #                                $SOLR_CLOUD_PORTS, the collection `ckan` (1 shard, 2 replicas)
 #   scripts/solr.sh stop         stop every Solr and ZooKeeper process of $STATE_DIR, by pid
 #   scripts/solr.sh stop-node    stop the single node only; stop-cloud: the SolrCloud only
+#   scripts/solr.sh stop-cloud-node N / start-cloud-node N   one node (1 or 2) of the cloud alone
 #   scripts/solr.sh status       what runs, where
 #
-# Data and logs under $STATE_DIR/solr, pids in $STATE_DIR/run, Maven's cache in $SOLR_MAVEN_REPO.
+# Data and logs under $SOLR_DATA_DIR ($STATE_DIR/solr), pids in $SOLR_PID_DIR ($STATE_DIR/run),
+# the build in $STATE_DIR/solr/build, Maven's cache in $SOLR_MAVEN_REPO. A second, independent
+# Solr on the same STATE_DIR (a benchmark, a test run beside `make run`'s) sets its own ports,
+# SOLR_DATA_DIR and SOLR_PID_DIR.
 # Both start commands use solr/configsets/ckan, the configset production runs, and return once
 # Solr answers (ping of the core, or of the collection on both nodes). The index is kept
 # between starts, and emptied when the configset has changed since it was made (it is test
@@ -28,8 +32,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 SOLR_MODULE="$ROOT/solr"
 CONFIGSET="$SOLR_MODULE/configsets/ckan/conf"
-SOLR_DIR="$STATE_DIR/solr"
-BUILD_DIR="$SOLR_DIR/build"
+SOLR_DIR="${SOLR_DATA_DIR:-$STATE_DIR/solr}"
+SOLR_PID_DIR="${SOLR_PID_DIR:-$RUN_DIR}"
+BUILD_DIR="$STATE_DIR/solr/build"
 SOLR_LOGS="$SOLR_DIR/logs"
 LAUNCHER=org.ogpcatalog.solr.Launcher
 read -r -a CLOUD_PORTS <<<"$SOLR_CLOUD_PORTS"
@@ -101,7 +106,7 @@ fail() { # fail WHAT FIX LOG: die, showing the end of LOG when not inside a stac
     die "$@"
 }
 
-running() { pid_alive "$RUN_DIR/$1.pid" "$LAUNCHER"; }
+running() { pid_alive "$SOLR_PID_DIR/$1.pid" "$LAUNCHER"; }
 
 launch() { # launch NAME LAUNCHER-ARGS...: start the launcher in the background, its pid in run/
     local name=$1
@@ -109,14 +114,19 @@ launch() { # launch NAME LAUNCHER-ARGS...: start the launcher in the background,
     local log="$SOLR_LOGS/$name.log"
     java_cmd "$name"
     printf '\n=== %s %s\n' "$(date '+%F %T')" "$*" >>"$log"
-    setsid "${JAVA_CMD[@]}" "$@" >>"$log" 2>&1 </dev/null 9>&- &
-    echo $! >"$RUN_DIR/$name.pid"
+    # Solr 9 turns every SOLR_* environment variable into a system property (SOLR_DATA_DIR
+    # into solr.data.dir, which would put every core's index in one directory): the
+    # launcher gets its settings as arguments only.
+    local clean=() var
+    for var in $(compgen -e); do [[ $var == SOLR_* ]] && clean+=(-u "$var"); done
+    setsid env "${clean[@]}" "${JAVA_CMD[@]}" "$@" >>"$log" 2>&1 </dev/null 9>&- &
+    echo $! >"$SOLR_PID_DIR/$name.pid"
 }
 
 stop_one() { # stop_one NAME: SIGTERM (Jetty and ZooKeeper shut down cleanly), SIGKILL after 30 s
     local name=$1 pid i
     if running "$name"; then
-        pid="$(cat "$RUN_DIR/$name.pid")"
+        pid="$(cat "$SOLR_PID_DIR/$name.pid")"
         kill -TERM "$pid" 2>/dev/null || true
         for i in $(seq 150); do
             kill -0 "$pid" 2>/dev/null || break
@@ -125,7 +135,7 @@ stop_one() { # stop_one NAME: SIGTERM (Jetty and ZooKeeper shut down cleanly), S
         kill -KILL "$pid" 2>/dev/null || true
         echo "stopped $name (pid $pid)"
     fi
-    rm -f "$RUN_DIR/$name.pid"
+    rm -f "$SOLR_PID_DIR/$name.pid"
 }
 
 wait_for() { # wait_for NAME WHAT COMMAND...: until COMMAND succeeds; dies if NAME exits
@@ -164,7 +174,7 @@ fresh_if_configset_changed() { # fresh_if_configset_changed DIR
 
 prepare() {
     ensure_dirs
-    mkdir -p "$SOLR_LOGS"
+    mkdir -p "$SOLR_LOGS" "$SOLR_PID_DIR"
     built || cmd_build
     command -v java >/dev/null || die "Solr needs Java 17, and java is not in PATH" \
         "install it: sudo apt-get install -y openjdk-17-jdk-headless"
@@ -242,12 +252,35 @@ cmd_start_cloud() {
         "ZooKeeper 127.0.0.1:$SOLR_ZK_PORT (logs $SOLR_LOGS/)"
 }
 
+# One node of the cloud alone (the failover test, tests/search/test_solr_cloud_failover.py):
+# stop it (SIGTERM, as an orchestrator does), start it again on its own data, wait until both
+# replicas are active again (the restarted one recovers from the other).
+cmd_stop_cloud_node() { # cmd_stop_cloud_node 1|2
+    [[ ${1:-} == [12] ]] || die "which cloud node? 1 or 2" "scripts/solr.sh stop-cloud-node 1"
+    stop_one "solr-cloud$1"
+}
+
+cmd_start_cloud_node() { # cmd_start_cloud_node 1|2
+    [[ ${1:-} == [12] ]] || die "which cloud node? 1 or 2" "scripts/solr.sh start-cloud-node 1"
+    prepare
+    local i=$(($1 - 1)) name="solr-cloud$1" started=$SECONDS
+    running solr-zk || die "ZooKeeper of the cloud is not running" "scripts/solr.sh start-cloud"
+    if ! running "$name"; then
+        check_port "${CLOUD_PORTS[$i]}" SOLR_CLOUD_PORTS
+        launch "$name" cloud-node --port "${CLOUD_PORTS[$i]}" --home "$SOLR_DIR/cloud/node$1" \
+            --zk "127.0.0.1:$SOLR_ZK_PORT"
+    fi
+    wait_for "$name" "answer from $(cloud_url "$i")" node_up "$(cloud_url "$i")"
+    wait_for "$name" "two active replicas of ckan" collection_active
+    echo "solr: $name back in $((SECONDS - started))s, both replicas active"
+}
+
 # ============================================================================== stop, status
 CLOUD_PROCESSES=(solr-cloud2 solr-cloud1 solr-zk)
 SOLR_PROCESSES=(solr-node "${CLOUD_PROCESSES[@]}")
 
 cmd_stop() { # cmd_stop NAME...
-    [[ -d $RUN_DIR ]] || return 0
+    [[ -d $SOLR_PID_DIR ]] || return 0
     local name
     for name in "$@"; do stop_one "$name"; done
 }
@@ -256,7 +289,7 @@ cmd_status() {
     local name
     for name in "${SOLR_PROCESSES[@]}"; do
         if running "$name"; then
-            printf '%-18s running, pid %s\n' "$name" "$(cat "$RUN_DIR/$name.pid")"
+            printf '%-18s running, pid %s\n' "$name" "$(cat "$SOLR_PID_DIR/$name.pid")"
         else
             printf '%-18s stopped\n' "$name"
         fi
@@ -271,8 +304,11 @@ main() {
         stop) cmd_stop "${SOLR_PROCESSES[@]}" ;;
         stop-node) cmd_stop solr-node ;;
         stop-cloud) cmd_stop "${CLOUD_PROCESSES[@]}" ;;
+        stop-cloud-node) cmd_stop_cloud_node "${2:-}" ;;
+        start-cloud-node) cmd_start_cloud_node "${2:-}" ;;
         status) cmd_status ;;
-        *) echo "usage: $0 {build|start-node|start-cloud|stop|stop-node|stop-cloud|status}" >&2; return 2 ;;
+        *) echo "usage: $0 {build|start-node|start-cloud|stop|stop-node|stop-cloud|stop-cloud-node N|start-cloud-node N|status}" >&2
+           return 2 ;;
     esac
 }
 

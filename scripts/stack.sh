@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The portal's local stack: system packages, virtualenv, PostgreSQL, Redis, CKAN, workers, web.
 #
-#   scripts/stack.sh run         everything `make run` does (see README.md)
+#   scripts/stack.sh run         everything `make run` does (see README.md); SEARCH=solr: the
+#                                portal on the project's Solr node instead of the embedded backend
+#   scripts/stack.sh config      only write $STATE_DIR/ckan.ini (from deploy/ckan.ini.in)
 #   scripts/stack.sh test-setup  what `make test` needs: venv, PostgreSQL, Redis, test database
 #   scripts/stack.sh venv        system packages and the virtualenv only (make i18n)
 #   scripts/stack.sh stop        stop every process started from $STATE_DIR, by pid
@@ -28,6 +30,8 @@ step_packages() {
     command -v redis-cli >/dev/null || need+=(redis-tools)
     # The browser journeys (make e2e, part of make test) drive Debian's Chromium.
     [[ ${WANT_BROWSER:-0} == 1 ]] && ! command -v "${CHROMIUM:-chromium}" >/dev/null && need+=(chromium)
+    # ... and check every page with axe-core, from the npm registry (step_axe).
+    [[ ${WANT_BROWSER:-0} == 1 ]] && ! command -v npm >/dev/null && need+=(nodejs npm)
     [[ -n $(pg_bin) ]] || need+=(postgresql-15)
     if [[ -n $(pg_bin) ]] && ! compgen -G "/usr/share/postgresql/*/extension/unaccent.control" >/dev/null; then
         need+=(postgresql-contrib)
@@ -208,6 +212,12 @@ step_config() {
         sed -i "s|^ckan\.plugins = .*|ckan.plugins = $CKAN_PLUGINS|" "$tmp"
         note "plugins from CKAN_PLUGINS"
     fi
+    if [[ $SEARCH == solr ]]; then
+        # CKAN's own search on the project's Solr node: without ogpcatalog_search.
+        sed -i -E -e '/^ckan\.plugins *=/{s/([= ])ogpcatalog_search( |$)/\1/;s/ +$//}' \
+            -e "s|^solr_url *=.*|solr_url = $(solr_core_url)|" "$tmp"
+        note "search on Solr, $(solr_core_url)"
+    fi
     if [[ -f $STATE_DIR/ckan.local.ini ]]; then
         "$VENV/bin/ckan" config-tool "$tmp" -f "$STATE_DIR/ckan.local.ini" ||
             die "could not merge $STATE_DIR/ckan.local.ini" "check its syntax (an [app:main] section)"
@@ -290,6 +300,48 @@ step_search_index() {
 }
 
 # ====================================================================================== Solr
+# SEARCH=solr make run: the portal on the project's Solr node (scripts/solr.sh, the configset
+# solr/configsets/ckan) instead of the embedded PostgreSQL backend, the default.
+: "${SEARCH:=embedded}"
+case $SEARCH in
+    embedded | solr) ;;
+    *) die "SEARCH must be embedded (the default) or solr, not '$SEARCH'" "SEARCH=solr make run, or leave it unset" ;;
+esac
+
+solr_core_url() { echo "http://127.0.0.1:${SOLR_PORT:-58983}/solr/ckan"; }
+
+step_solr_start() {
+    local out
+    out="$(bash "$ROOT/scripts/solr.sh" start-node 2>&1)" || {
+        echo "$out"
+        die "the Solr node did not start" "read the log above; SEARCH=embedded (the default) needs no Solr"
+    }
+    note "${out##*solr: }"
+}
+
+step_solr_index() {
+    # Datasets made while the portal ran on the embedded backend are indexed into Solr (CKAN's
+    # own command; only the missing ones, so a second run costs one query).
+    ckan_cli search-index rebuild --only-missing ||
+        die "ckan search-index rebuild --only-missing failed on Solr" "read the log; is $(solr_core_url) answering?"
+    note "ready ($(solr_core_url))"
+}
+
+# axe-core for the browser journeys' accessibility checks (tests/e2e/accessibility.py reads
+# $STATE_DIR/node/node_modules/axe-core/axe.min.js), pinned, from the npm registry.
+AXE_CORE_VERSION=4.14.1
+step_axe() {
+    local have
+    have="$(sed -n 's/^ *"version": *"\(.*\)",*$/\1/p' "$STATE_DIR/node/node_modules/axe-core/package.json" 2>/dev/null | head -n1)"
+    if [[ $have == "$AXE_CORE_VERSION" ]]; then
+        note "axe-core $have"
+        return 0
+    fi
+    npm install --no-audit --no-fund --prefix "$STATE_DIR/node" "axe-core@$AXE_CORE_VERSION" ||
+        die "npm install axe-core@$AXE_CORE_VERSION failed" "check the network to registry.npmjs.org"
+    note "installed axe-core $AXE_CORE_VERSION"
+}
+
 # The project's Solr for the tests (scripts/solr.sh, solr/): built once, started by the tests.
 step_solr_build() {
     local out
@@ -485,17 +537,22 @@ cmd_run() {
     check_root_for_postgres
     ensure_dirs
     lock_state
-    say "ckanext-ogpcatalog portal: STATE_DIR=$STATE_DIR PORT=$PORT PGPORT=$PGPORT REDIS_PORT=$REDIS_PORT"
-    steps_begin 16
+    say "ckanext-ogpcatalog portal: STATE_DIR=$STATE_DIR PORT=$PORT PGPORT=$PGPORT REDIS_PORT=$REDIS_PORT SEARCH=$SEARCH"
+    if [[ $SEARCH == solr ]]; then steps_begin 17; else steps_begin 16; fi
     step "Checking system packages" step_packages
     step "Preparing the virtualenv ($VENV)" step_venv
     step "Creating the PostgreSQL cluster" step_pg_cluster
     step "Starting PostgreSQL" step_pg_start
     step "Starting Redis" step_redis
+    [[ $SEARCH == solr ]] && step "Starting Solr (SEARCH=solr)" step_solr_start
     step "Creating the database" step_databases "$DB_NAME"
     step "Writing the CKAN config" step_config
     step "Migrating the database" step_migrate
-    step "Checking the search index" step_search_index
+    if [[ $SEARCH == solr ]]; then
+        step "Indexing into Solr" step_solr_index
+    else
+        step "Checking the search index" step_search_index
+    fi
     step "Creating the sysadmin" step_sysadmin
     step "Loading the demo content" step_demo
     step "Starting background workers" step_workers
@@ -521,7 +578,7 @@ cmd_test_setup() {
     check_root_for_postgres
     ensure_dirs
     lock_state
-    steps_begin 8
+    steps_begin 9
     WANT_BROWSER=1 step "Checking system packages" step_packages
     step "Preparing the virtualenv ($VENV)" step_venv
     step "Creating the PostgreSQL cluster" step_pg_cluster
@@ -530,6 +587,7 @@ cmd_test_setup() {
     step "Creating the test database" step_databases "$TEST_DB"
     step "Migrating the test database" step_test_migrate
     step "Building Solr 9.10 (Maven, once)" step_solr_build
+    step "Installing axe-core (npm, once)" step_axe
     unlock_state
 }
 
@@ -602,12 +660,13 @@ cmd_status() {
 main() {
     case "${1:-}" in
         run) cmd_run ;;
+        config) ensure_dirs && steps_begin 1 && step "Writing the CKAN config" step_config ;;
         test-setup) cmd_test_setup ;;
         venv) cmd_venv ;;
         stop) cmd_stop ;;
         clean) cmd_clean ;;
         status) cmd_status ;;
-        *) echo "usage: $0 {run|test-setup|venv|stop|clean|status}" >&2; return 2 ;;
+        *) echo "usage: $0 {run|config|test-setup|venv|stop|clean|status}" >&2; return 2 ;;
     esac
 }
 

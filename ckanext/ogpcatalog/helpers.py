@@ -4,21 +4,27 @@ Helpers read through actions, never the database directly.
 """
 from __future__ import annotations
 
+import datetime
+import hashlib
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from babel import Locale
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.language import current_language, type_names
 from ckanext.ogpcatalog.commitments.evidence import ogpcatalog_evidence_freshness  # noqa: F401
 from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.search import facets
 
 __all__ = [
     "humanize_entity_type",
+    "render_markdown",
     "get_translated",
     "harvesters_info",
     "ogpcatalog_languages",
@@ -27,6 +33,7 @@ __all__ = [
     "ogpcatalog_text",
     "ogpcatalog_text_language",
     "ogpcatalog_fallback_hint",
+    "ogpcatalog_group_bilingual",
     "ogpcatalog_codelist_choices",
     "ogpcatalog_codelist_label",
     "ogpcatalog_dataset_title",
@@ -41,6 +48,13 @@ __all__ = [
     "ogpcatalog_format_number",
     "ogpcatalog_format_money",
     "ogpcatalog_ocds_suggestions",
+    "ogpcatalog_datetime",
+    "ogpcatalog_search_result_text",
+    "ogpcatalog_facet_value_label",
+    "ogpcatalog_facet_full_label",
+    "ogpcatalog_breadcrumb_label",
+    "ogpcatalog_access_services",
+    "ogpcatalog_repeating_item_title",
 ]
 
 
@@ -58,6 +72,31 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpos
         if phrase is not None:
             return phrase
     return next_helper(entity_type, object_type, purpose)
+
+
+_MARKDOWN_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\b(src|alt|title)\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
+
+
+def _image_as_link(match: re.Match[str]) -> str:
+    attributes = {name.lower(): value[1:-1] for name, value in _ATTRIBUTE.findall(match.group(0))}
+    source = attributes.get("src", "")
+    if not re.match(r"https?://", source, re.IGNORECASE):
+        return ""  # a relative or odd address: a broken image on every page
+    label = attributes.get("alt") or attributes.get("title") or tk._("image")
+    text = tk._("[Image: {label}]").format(label=label)
+    return f'<a href="{source}" rel="nofollow noopener" class="ogp-markdown-image">{text}</a>'
+
+
+@tk.chained_helper
+def render_markdown(next_helper, data: str, auto_link: bool = True, allow_html: bool = False):
+    """CKAN's Markdown, without images: a description's ``<img>`` (or ``![](...)``) becomes a
+    link to the image (no request to another site on page load, no broken image), or nothing
+    when its address is not an absolute http(s) one. nh3 has already escaped the attributes."""
+    html = next_helper(data, auto_link=auto_link, allow_html=allow_html)
+    if allow_html or "<img" not in str(html).lower():
+        return html
+    return tk.literal(_MARKDOWN_IMAGE.sub(_image_as_link, str(html)))
 
 
 @tk.chained_helper
@@ -78,6 +117,78 @@ def get_translated(next_helper, data_dict: dict[str, Any], field: str) -> Any:
             and "title_translated" not in data_dict and data_dict.get("name")):
         return ogpcatalog_institution_title(data_dict["name"])
     return next_helper(data_dict, field)
+
+
+def ogpcatalog_search_result_text(object_type: str, count: int, query: str | None) -> str | None:
+    """The result count of a search page of one of the portal's types, in the visitor's
+    language (type_names.search_result_text); None for CKAN's own types."""
+    return type_names.search_result_text(object_type, int(count or 0), query,
+                                         tk.h.localised_number(int(count or 0)))
+
+
+def ogpcatalog_facet_value_label(field: str, value: str, items: list[dict[str, Any]] | None = None) -> str:
+    """An applied filter's value as the facet lists name it: the search's own facet item when
+    it has one, else the label of the code (codelist, choice, institution, action plan)."""
+    for item in items or ():
+        if item.get("name") == value:
+            return item.get("display_name") or value
+    labelled = facets.label_facet_items(
+        {"search_facets": {field: {"items": [{"name": value, "display_name": value}]}}})
+    return labelled["search_facets"][field]["items"][0]["display_name"]
+
+
+def ogpcatalog_facet_full_label(item: dict[str, Any]) -> str:
+    """A facet item's whole name (institutions, themes, action plans: the facet list wraps it)."""
+    return item.get("display_name") or item.get("name") or ""
+
+
+def ogpcatalog_breadcrumb_label(text: str | None, length: int = 80) -> str:
+    """A name for a breadcrumb: whole up to ``length`` characters, else cut at a word ("…")."""
+    text = (text or "").strip()
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0].rstrip(" ,;:-–")
+    return f"{cut}…"
+
+
+def ogpcatalog_access_services(value: Any) -> list[dict[str, str]]:
+    """A resource's DCAT access services (ckanext-dcat stores them as JSON text) as
+    ``{"title", "url", "description"}`` to show as links."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return [{"title": value, "url": "", "description": ""}]
+    services = []
+    for service in value if isinstance(value, list) else [value]:
+        if not isinstance(service, dict):
+            continue
+        endpoints = service.get("endpoint_url") or []
+        endpoint = endpoints[0] if isinstance(endpoints, list) and endpoints else endpoints
+        url = str(endpoint or service.get("uri") or "")
+        title = service.get("title") or ""
+        if isinstance(title, dict):
+            title = ogpcatalog_text(title)
+        description = service.get("description") or service.get("endpoint_description") or ""
+        services.append({"title": str(title), "description": str(description),
+                         "url": url if re.match(r"https?://", url) else ""})
+    return services
+
+
+def ogpcatalog_repeating_item_title(field: dict[str, Any], item: Any, length: int = 70) -> str:
+    """What an item of a repeating field holds, as its heading in the form: an amount with its
+    currency, else its first text sub-field given (in the visitor's language)."""
+    if not isinstance(item, dict):
+        return ""
+    if item.get("amount") not in (None, "") and item.get("currency"):
+        return ogpcatalog_format_money(item["amount"], item["currency"])
+    for sub in field.get("repeating_subfields") or ():
+        value = item.get(sub["field_name"])
+        if sub.get("ogpcatalog_bilingual") or isinstance(value, dict):
+            value = ogpcatalog_text(value)
+        if isinstance(value, str) and value.strip() and "codelist" not in sub and not sub.get("choices"):
+            return ogpcatalog_breadcrumb_label(value, length)
+    return ""
 
 
 # --- bilingual fields ---
@@ -120,6 +231,22 @@ def ogpcatalog_fallback_hint(language: str | None) -> str:
     if language == "en":
         return tk._("Only in English")
     return ""
+
+
+def ogpcatalog_group_bilingual(group: dict[str, Any], field: str) -> Any:
+    """An institution's or action plan's bilingual field (``title_translated``,
+    ``description_translated``) whether the dict carries it as a field (``*_show``) or among its
+    extras (``*_list`` with ``include_extras``); else its plain field (``title``,
+    ``description``)."""
+    value = group.get(field)
+    if value in (None, "", {}):
+        extras = {e.get("key"): e.get("value") for e in group.get("extras") or ()
+                  if isinstance(e, dict)}
+        value = extras.get(field)
+    if value in (None, "", {}):
+        plain = field[: -len("_translated")] if field.endswith("_translated") else field
+        value = group.get("display_name" if plain == "title" else plain) or ""
+    return bilingual.loads(value) if isinstance(value, str) and value.startswith("{") else value
 
 
 # --- codelists ---
@@ -272,6 +399,36 @@ def ogpcatalog_ocds_suggestions(pkg: dict[str, Any]) -> list[dict[str, Any]]:
         return []
 
 
+# --- dates ---
+
+def _as_datetime(value: Any) -> datetime.datetime | None:
+    if isinstance(value, datetime.datetime):
+        moment = value
+    elif isinstance(value, datetime.date):
+        moment = datetime.datetime(value.year, value.month, value.day)
+    else:
+        try:
+            moment = datetime.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.timezone.utc)
+
+
+def ogpcatalog_datetime(value: Any, with_hours: bool = True) -> str:
+    """A moment as the visitor's language writes it, in UTC: ``7 de diciembre de 2026, 11:37
+    (UTC)`` / ``December 7, 2026, 11:37 (UTC)`` (CKAN's ``render_datetime(with_hours=True)``
+    writes "diciembre 7, 2026" in every language). What is not a date is shown as it is."""
+    moment = _as_datetime(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    moment = moment.astimezone(datetime.timezone.utc)
+    day = format_date(moment, "long", locale=_language())
+    if not with_hours:
+        return day
+    return tk._("{date}, {time} (UTC)").format(
+        date=day, time=format_time(moment, "HH:mm", locale=_language()))
+
+
 # --- the portal's front door: identity, headline figures, navigation (views/portal.py) ---
 
 __all__ += [
@@ -333,22 +490,13 @@ def ogpcatalog_home_figures() -> dict[str, Any]:
         counts = search(_visitor_context(), {
             "q": "", "fq": type_query, "rows": 0, "facet.limit": -1,
             "facet.field": ["dataset_type", "organization", "commitment_status"]})
-        procurement = search(_visitor_context(), {
-            "q": "", "fq": "dataset_type:procurement", "rows": 1000})
     except (tk.NotAuthorized, tk.ValidationError, tk.ObjectNotFound):
         return {}
     facets = counts.get("facets") or {}
     by_type = {t: int((facets.get("dataset_type") or {}).get(t, 0)) for t in _HOME_TYPES}
-    processes = 0
-    values: dict[str, Decimal] = {}
-    for pkg in procurement.get("results") or []:
-        count = _number(pkg.get("process_count"))
-        processes += int(count) if count is not None and count.is_finite() else 0
-        for item in pkg.get("total_values") or []:
-            amount = _number((item or {}).get("amount"))
-            currency = (item or {}).get("currency")
-            if amount is not None and amount.is_finite() and currency:
-                values[currency] = values.get(currency, Decimal(0)) + amount
+    totals = _procurement_totals()
+    processes = totals["processes"]
+    values = {currency: Decimal(amount) for currency, amount in totals["values"].items()}
     statuses = {code: int(n) for code, n in (facets.get("commitment_status") or {}).items()}
     commitments = by_type["commitment"]
     completed = statuses.get("completed", 0)
@@ -368,6 +516,61 @@ def ogpcatalog_home_figures() -> dict[str, Any]:
             if statuses.get(code)],
         "completed_percent": round(100 * completed / commitments) if commitments else None,
     }
+
+
+_FIGURES_CACHE_KEY = "ogpcatalog:portal:procurement-totals:"
+_PROCUREMENT_PAGE = 500
+
+
+def _sum_procurement_totals() -> dict[str, Any]:
+    """Processes and declared value per currency of every public procurement dataset (the
+    search pages through them all: public datasets only, the same for every visitor)."""
+    search = tk.get_action("package_search")
+    processes = 0
+    values: dict[str, Decimal] = {}
+    start = 0
+    while True:
+        page = search({"ignore_auth": True}, {
+            "q": "", "fq": "dataset_type:procurement", "rows": _PROCUREMENT_PAGE,
+            "start": start, "sort": "name asc", "include_private": False})
+        results = page.get("results") or []
+        for pkg in results:
+            count = _number(pkg.get("process_count"))
+            processes += int(count) if count is not None and count.is_finite() else 0
+            for item in pkg.get("total_values") or []:
+                amount = _number((item or {}).get("amount"))
+                currency = (item or {}).get("currency")
+                if amount is not None and amount.is_finite() and currency:
+                    values[currency] = values.get(currency, Decimal(0)) + amount
+        start += len(results)
+        if not results or start >= int(page.get("count") or 0):
+            break
+    return {"processes": processes, "values": {c: str(v) for c, v in values.items()}}
+
+
+def _procurement_totals() -> dict[str, Any]:
+    """:func:`_sum_procurement_totals`, reused from Redis for
+    ``ckanext.ogpcatalog.portal.figures_cache_seconds`` (the home page is the most visited
+    page: it no longer reads every procurement dataset on each view)."""
+    seconds = int(tk.config.get("ckanext.ogpcatalog.portal.figures_cache_seconds") or 0)
+    if seconds <= 0:
+        return _sum_procurement_totals()
+    scope = f'{tk.config.get("ckan.site_id")}|{tk.config.get("sqlalchemy.url")}'
+    key = _FIGURES_CACHE_KEY + hashlib.sha256(scope.encode("utf-8")).hexdigest()
+    try:
+        from ckan.lib.redis import connect_to_redis
+        redis = connect_to_redis()
+        cached = redis.get(key)
+    except Exception:  # noqa: BLE001 - without Redis the figures are summed every time
+        return _sum_procurement_totals()
+    if cached is not None:
+        return json.loads(cached)
+    totals = _sum_procurement_totals()
+    try:
+        redis.setex(key, seconds, json.dumps(totals))
+    except Exception:  # noqa: BLE001
+        pass
+    return totals
 
 
 def _whole_money(amount: Decimal, currency: str) -> str:
@@ -428,3 +631,15 @@ def ogpcatalog_dashboard_links() -> list[dict[str, str]]:
             links.append({"kind": "institution", "label": label, "title": title,
                           "url": tk.h.url_for("ogpcatalog_metrics.institution", id=org["name"])})
     return links
+
+
+# --- harvest job report: the records' notices (not errors; dcat/publishers.py) ---
+
+__all__ += ["ogpcatalog_harvest_job_notices"]
+
+
+def ogpcatalog_harvest_job_notices(job_id: str) -> list[dict[str, str]]:
+    """The notices of a harvest job's records (unknown publishers): ``{"guid", "message"}``."""
+    from ckanext.ogpcatalog.dcat.publishers import job_notices
+
+    return job_notices(job_id)

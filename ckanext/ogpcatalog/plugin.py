@@ -16,7 +16,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ogpcatalog.commitments import evidence
 from ckanext.ogpcatalog.commitments.plan_membership import sync_action_plan_membership
-from ckanext.ogpcatalog.language.api import ApiLanguageMiddleware
+from ckanext.ogpcatalog.language.api import ApiLanguageMiddleware, translate_api_errors
 from ckanext.ogpcatalog.logic import chains
 from ckanext.ogpcatalog.metrics import facts as metrics_facts
 from ckanext.ogpcatalog.ocds import hooks as ocds_hooks
@@ -62,6 +62,7 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     def make_middleware(self, app, config):
         # Around CKAN's own I18nMiddleware (the Flask app's wsgi_app), inside the app object.
         app.wsgi_app = ApiLanguageMiddleware(app.wsgi_app)
+        translate_api_errors(app)
         scope_csrf_exemptions()
         register_action_error_handlers(app)
         return app

@@ -284,6 +284,9 @@ def job_messages(job) -> list[str]:
     messages = [e.message for e in job.gather_errors]
     messages += [e.message for e in model.Session.query(HarvestObjectError).join(
         HarvestObject).filter(HarvestObject.harvest_job_id == job.id)]
+    # the records' notices (unknown publishers): not errors, but the report shows them
+    from ckanext.ogpcatalog.dcat.publishers import job_notices
+    messages += [n["message"] for n in job_notices(job.id)]
     return messages
 
 

@@ -10,7 +10,9 @@ Passes when no harvest crashes, every file we can read with at least one titled 
 at least one (unless the harvester refused the whole catalogue with a reported error, e.g. a
 DTD), every file we cannot read fails with a reported error, and the feed survives what was
 harvested (issue 20): each public dataset harvested answers 200 at ``/dataset/<name>.ttl``
-and, once every file is in, every page of ``/catalog.ttl``, ``.rdf`` and ``.jsonld`` answers 200.
+and, once every file is in, every page of ``/catalog.ttl``, ``.rdf`` and ``.jsonld`` answers 200
+and every ``/catalog.ttl`` page conforms to the SEMIC DCAT-AP 3.0.1 SHACL shapes (the
+violations by path are printed).
 Run with ``OGPCATALOG_CORPUS=1``; skipped otherwise. ``OGPCATALOG_CORPUS_FILTER=NSIP`` (a
 substring of the file's path under the corpus) harvests only the matching files.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 import re
 import time
 from pathlib import Path
@@ -34,6 +37,7 @@ from ckanext.harvest.model import HarvestObject
 from ckanext.ogpcatalog.dcat.contexts import localize_contexts
 from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
 from tests.dcat import harvest_server as hs
+from tests.dcat.test_conformance_quick import SHAPES, load_shapes, violations
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "dcat"
@@ -171,6 +175,25 @@ def _unserved_catalogue_pages(app) -> tuple[int, list[str]]:
     return last, problems
 
 
+def _catalogue_violations(app, pages: int) -> list[str]:
+    """The SEMIC DCAT-AP 3.0.1 violations of every /catalog.ttl page ("page N: path | ...")."""
+    if not SHAPES.is_file():
+        print(f"SHACL check skipped: the shapes are not at {SHAPES}")
+        return []
+    shapes = load_shapes()
+    found = []
+    for number in range(1, pages + 1):
+        status, body = _get_status(app, f"/catalog.ttl?page={number}")
+        if status == 200:
+            graph = rdflib.Graph().parse(data=body, format="turtle")
+            try:
+                found += [f"page {number}: {line}" for line in violations(graph, shapes)]
+            except Exception as error:  # pySHACL refusing the data: say so, keep going
+                (REPORT.parent / f"dcat-corpus-page-{number}.ttl").write_text(body)
+                found.append(f"page {number}: SHACL could not run | {error}"[:400])
+    return found
+
+
 def test_every_corpus_file_is_harvested_or_fails_with_a_reported_error(app):
     if not CORPUS.is_dir():
         pytest.skip(f"The DCAT corpus is not there ({CORPUS})")
@@ -224,12 +247,17 @@ def test_every_corpus_file_is_harvested_or_fails_with_a_reported_error(app):
             _release_identifiers(source["id"])
         pages, unserved = _unserved_catalogue_pages(app)
         problems += unserved
+        shacl = _catalogue_violations(app, pages)
+        problems += [f"SHACL {line}" for line in shacl]
     finally:
         server.stop()
 
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(json.dumps({"corpus": str(CORPUS), "files": rows, "problems": problems},
                                  indent=2, ensure_ascii=False), encoding="utf-8")
+    by_path = Counter(line.split(" | ")[0].split(": ", 1)[-1] for line in shacl)
+    print(f"SEMIC DCAT-AP 3.0.1 SHACL over {pages} catalogue pages: {len(shacl)} violations "
+          f"{dict(by_path)}")
     print(f"\n{'file':<72} {'status':<16} {'found':>6} {'imported':>8} {'errors':>6}")
     for row in rows:
         print(f"{row['file'][:72]:<72} {row['status']:<16} {row.get('found', ''):>6} "

@@ -55,3 +55,38 @@ def test_procurement_and_commitment_keep_their_type_and_fields(app, server):
     assert procurement["buyer"] == "inec"
     assert commitment["milestones"] == originals["commitment"]["milestones"]
     assert commitment["action_plan"] == portal.PLAN
+
+
+def test_own_catalogue_harvests_into_a_fresh_portal_with_its_action_plan(app, server):
+    """A portal that has neither the institutions nor the action plan (issue 20: "Action plan:
+    Falta el valor"): the commitment comes back, and so does the plan it belongs to."""
+    originals = portal.build()
+    plan = call_action("group_show", id=portal.PLAN)
+    body = app.get("/catalog.ttl").body.encode("utf-8")
+    # the fresh portal: none of the datasets, institutions or the plan
+    for dataset in originals.values():
+        call_action("dataset_purge", context=portal.site(), id=dataset["id"])
+    call_action("group_purge", context=portal.site(), id=plan["id"])
+    for name in ("inec", "sercop"):
+        call_action("organization_purge", context=portal.site(), id=name)
+    receptor = portal.institution("receptor", "Portal receptor", "Receiving portal",
+                                  "1760009020001")
+    url = server.serve("/portal-original/catalog.ttl", body)
+    source = hs.source(url, receptor["id"], name="portal-original",
+                       config={"language_normalization": False})
+    job, _results = hs.harvest(source["id"])
+    harvested = {d["type"]: d for d in call_action(
+        "package_search", fq=f"harvest_source_id:{source['id']}", include_private=True,
+        rows=10)["results"]}
+    messages = hs.job_messages(job)
+    assert set(harvested) == {"dataset", "procurement", "commitment"}, messages
+    commitment = harvested["commitment"]
+    assert commitment["action_plan"] == portal.PLAN
+    for field in ("title_translated", "notes_translated", "problem", "ogp_id", "start_date",
+                  "end_date", "supporting_institutions"):
+        assert commitment[field] == originals["commitment"][field], field
+    assert [m["description"] for m in commitment["milestones"]] == \
+        [m["description"] for m in originals["commitment"]["milestones"]]
+    again = call_action("group_show", id=portal.PLAN)
+    for field in ("title_translated", "country_or_locality", "plan_scope"):
+        assert again[field] == plan[field], field

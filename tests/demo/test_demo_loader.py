@@ -199,3 +199,23 @@ def test_demo_load_command_run_twice_keeps_everything(cli, content):
 
     assert result.exit_code == 0, result.output
     assert f"datasets: 0 created, {len(content['datasets'])} kept" in result.output
+
+
+@pytest.mark.usefixtures("loaded")
+def test_loaded_demo_has_a_history_that_the_backfill_draws_month_by_month():
+    from ckanext.ogpcatalog.metrics import snapshots
+
+    months = snapshots.month_ends()
+    assert len(months) >= loader.HISTORY_MONTHS - 1
+    snapshots.backfill(months)
+    points = [p["value"] for p in snapshots.series("datasets_public", None, "month", None, None)]
+    assert len(points) >= loader.HISTORY_MONTHS - 1
+    assert points == sorted(points) and points[0] < points[-1]  # the portal grew
+
+
+def test_history_dates_run_from_the_history_start_to_now_oldest_first():
+    import datetime
+    now = datetime.datetime(2026, 12, 7)
+    dates = loader.history_dates(5, now)
+    assert dates == sorted(dates) and dates[-1] == now
+    assert (now - dates[0]).days == int(loader.HISTORY_MONTHS * 30.4)

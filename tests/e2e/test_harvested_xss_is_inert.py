@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.test_sysadmin_harvests_ministry_catalogue import remove_source
-from tests.e2e.xss import MARK, TEXT, assert_inert, assert_shown_as_text
+from tests.e2e.xss import MARK, TEXT, TITLE_TEXT, assert_inert, assert_shown_as_text
 from tests.dcat.harvest_server import serving
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +28,8 @@ INSTITUTION = "msp"
 
 @pytest.fixture
 def hostile_catalogue(unique):
-    body = CATALOGUE.read_text(encoding="utf-8").replace("{P}", TEXT).replace("{U}", unique).encode()
+    template = CATALOGUE.read_text(encoding="utf-8")
+    body = template.replace("{P}", TEXT).replace("{T}", TITLE_TEXT).replace("{U}", unique).encode()
 
     with serving(body) as url:
         yield url
@@ -38,7 +39,7 @@ def hostile_catalogue(unique):
 def harvested(api, hostile_catalogue, unique):
     """The source (its title hostile too), harvested by the portal's workers; purged after."""
     source = api("harvest_source_create", name=f"hostil-{unique}", url=hostile_catalogue,
-                 title=f"Fuente {unique} {TEXT}", notes=TEXT, source_type="ogpcatalog_dcat",
+                 title=f"Fuente {unique} {TITLE_TEXT}", notes=TEXT, source_type="ogpcatalog_dcat",
                  owner_org=api("organization_show", id=INSTITUTION)["id"], frequency="MANUAL",
                  config='{"default_language": "es"}')
     try:

@@ -13,7 +13,7 @@ import secrets
 
 import pytest
 
-from tests.e2e.xss import MARK, TEXT, assert_inert, assert_shown_as_text
+from tests.e2e.xss import MARK, TEXT, TITLE_TEXT, assert_inert, assert_shown_as_text
 
 pytestmark = pytest.mark.e2e
 
@@ -31,8 +31,8 @@ def _sheet(identifiers: list[str], unique: str) -> str:
     writer.writerow(HEADERS)
     for number, ogp_id in enumerate(identifiers, 1):
         writer.writerow([ogp_id, "Ecuador", "9", "2031", "2033", "2031-09-01", "2033-08-31",
-                         f"Open Data; {TEXT}", f"{unique} Compromiso {number} {TEXT}",
-                         f"Corto {TEXT}", f"Texto completo {TEXT}", f"Institución {TEXT}",
+                         f"Open Data; {TEXT}", f"{unique} Compromiso {number} {TITLE_TEXT}",
+                         f"Corto {TITLE_TEXT}", f"Texto completo {TEXT}", f"Institución {TITLE_TEXT}",
                          f"Apoyo uno {TEXT}; Apoyo dos {TEXT}", "1", "1", "High", "Moderate",
                          "Complete", "Major", "0", f"Nota {TEXT}"])
     return out.getvalue()
@@ -41,7 +41,7 @@ def _sheet(identifiers: list[str], unique: str) -> str:
 @pytest.fixture
 def hostile_plan(api, unique):
     plan = api("group_create", type="action-plan", name=f"plan-hostil-{unique}",
-               title_translated={"es": f"Plan {unique} {TEXT}", "en": f"Plan {unique} {TEXT}"},
+               title_translated={"es": f"Plan {unique} {TITLE_TEXT}", "en": f"Plan {unique} {TITLE_TEXT}"},
                description_translated={"es": f"Descripción {TEXT}", "en": f"Description {TEXT}"},
                country_or_locality="Ecuador", plan_scope="national", plan_number="9",
                period_start="2031-09-01", period_end="2033-08-31")

@@ -10,6 +10,7 @@ COMMITMENT = "ec0002-portal-datos-abiertos"  # demo content: three milestones, o
 
 def test_visitor_switches_to_english_and_reads_commitment_milestones_and_evidence(journey, api):
     page = journey.page
+    journey.language_strict = True
     commitment = api("package_show", id=COMMITMENT)
     evidence = [name for milestone in commitment["milestones"]
                 for name in milestone.get("evidence_datasets") or []]

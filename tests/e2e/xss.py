@@ -19,6 +19,10 @@ PAYLOADS = [
     f"<a href=\"javascript:window.{MARK}=7\">clic</a>",
 ]
 TEXT = " ".join(PAYLOADS)
+# Titles and names have a declared maximum length (300 characters per language): they carry
+# the payloads that matter in a one-line field (script, image, svg, iframe), the rest go in
+# the descriptions.
+TITLE_TEXT = " ".join(PAYLOADS[index] for index in (0, 1, 2, 4))
 
 
 def assert_inert(journey, name: str) -> None:

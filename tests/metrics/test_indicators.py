@@ -32,7 +32,8 @@ def test_summary_counts_datasets_by_visibility_origin_and_type(portal):
     datasets = _summary(portal)["datasets"]
 
     assert datasets == {"total": 13, "public": 10, "private": 3, "harvested": 1, "manual": 12,
-                        "by_type": {"dataset": 6, "procurement": 2, "commitment": 2}}
+                        "by_type": {"dataset": 6, "procurement": 2, "commitment": 2},
+                        "private_by_type": {"dataset": 3, "procurement": 0, "commitment": 0}}
 
 
 def test_summary_counts_resources_formats_and_open_machine_readable_shares(portal):
@@ -99,7 +100,9 @@ def test_summary_filtered_by_dataset_type_and_theme(portal):
     assert procurement["institutions"]["publishing"] == 2
     assert health["datasets"] == {"total": 3, "public": 2, "private": 1, "harvested": 0,
                                   "manual": 3, "by_type": {"dataset": 2, "procurement": 0,
-                                                           "commitment": 0}}
+                                                           "commitment": 0},
+                                  "private_by_type": {"dataset": 1, "procurement": 0,
+                                                      "commitment": 0}}
     # sector 01: mef (b1, b2, b3) and quito (c1, c2, c4 private)
     assert both["datasets"]["total"] == 6
 

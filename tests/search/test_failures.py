@@ -53,7 +53,7 @@ def test_sql_in_a_query_is_only_text(app):
     factories.Dataset(name="still-here")
 
     response = app.get("/api/3/action/package_search",
-                       query_string={"q": "name:'; DROP TABLE package; --"})
+                       query_string={"q": "name:\"'; DROP TABLE package; --\""})
 
     assert response.json["result"]["count"] == 0
     assert app.get("/api/3/action/package_show", query_string={"id": "still-here"}).status_code == 200

@@ -8,7 +8,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.ogpcatalog.search import facets
 
-pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db")
+pytestmark = [pytest.mark.search, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 
 def _facet(result, name):

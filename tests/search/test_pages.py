@@ -6,7 +6,7 @@ import pytest
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
-pytestmark = [pytest.mark.usefixtures("with_plugins", "clean_db")]
+pytestmark = [pytest.mark.search, pytest.mark.usefixtures("with_plugins", "clean_db")]
 
 
 @pytest.fixture

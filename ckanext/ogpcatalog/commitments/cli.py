@@ -16,6 +16,7 @@ from ckanext.ogpcatalog.language.cli_help import TranslatedGroup
 from ckanext.ogpcatalog.commitments import sheet, trackers
 
 PROGRESS = "ogpcatalog_progress"  # logic.action.commitments.PROGRESS
+SYNCHRONOUS = "ogpcatalog_synchronous"  # logic.action.commitments.SYNCHRONOUS: never a job
 
 
 def _site_context() -> dict[str, Any]:
@@ -72,6 +73,7 @@ def import_(file: Path, dry_run: bool, action_plan: str | None, owner_org: str |
                 bar.update(1, tk._("{created} created, {updated} updated, {unchanged} unchanged, "
                                    "{error} errors").format(**counts))
             context[PROGRESS] = progress
+            context[SYNCHRONOUS] = True
             result = tk.get_action("ogpcatalog_commitments_import")(context, data)
     except tk.ValidationError as error:
         for field, messages in error.error_dict.items():

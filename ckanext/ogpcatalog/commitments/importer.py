@@ -24,8 +24,10 @@ from ckan.lib.munge import munge_tag, munge_title_to_name
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.commitments import sheet as sheet_module
+from ckanext.ogpcatalog.commitments import trackers
 from ckanext.ogpcatalog.commitments.sheet import Record, Sheet
 from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.logic import json_input
 
 Outcome = str  # "created" | "updated" | "unchanged" | "error"
 OUTCOMES = ("created", "updated", "unchanged", "error")
@@ -502,6 +504,61 @@ class Importer:
         if values.get("ogp_id"):
             data["ogp_id"] = values["ogp_id"]
         return data
+
+
+# --- a whole file, as the action (or its background job) imports it ---------------------
+
+def read_file(work: dict[str, Any]) -> tuple[Sheet, Options]:
+    """The sheet and the options of an import described by ``work`` (the import action's
+    validated input: ``csv``, ``columns``, ``column_map``, ``dry_run``, ``action_plan``,
+    ``owner_org``, ``language``, ``language_given``).
+
+    :raises tk.ValidationError: the file cannot be read (naming ``csv`` or ``column_map``)
+    """
+    options = Options(dry_run=work["dry_run"], action_plan=work.get("action_plan"),
+                      owner_org=work.get("owner_org"), language=work["language"])
+    content = work["csv"]
+    if not (isinstance(content, bytes) and content[:4] == b"PK\x03\x04"):  # not a workbook
+        try:
+            json_input.check_nesting(sheet_module.decode(content))
+        except json_input.TooDeep as error:
+            raise tk.ValidationError({"csv": [str(error)]}) from None
+    required = [key for key in sheet_module.REQUIRED if not (key == "country" and options.action_plan)]
+    try:
+        parsed = trackers.read(content, work["columns"], required, work.get("column_map"))
+    except trackers.ColumnMapError as error:
+        raise tk.ValidationError({"column_map": [str(error)]}) from None
+    except sheet_module.SheetError as error:
+        raise tk.ValidationError({"csv": [str(error)]}) from None
+    if parsed.language and not work.get("language_given"):
+        options.language = parsed.language  # the tracker's language unless one is given
+    if parsed.missing:
+        message = tk._("Required columns missing: {columns}").format(
+            columns=", ".join(sheet_module.header_of(key) for key in parsed.missing))
+        if parsed.unknown:
+            message += ". " + tk._("Unknown columns: {columns}").format(
+                columns=", ".join(parsed.unknown))
+        raise tk.ValidationError({"csv": [message]})
+    return parsed, options
+
+
+def run_file(user: str | None, work: dict[str, Any],
+             progress: Callable[[dict[str, Any]], None] | None = None,
+             read: tuple[Sheet, Options] | None = None) -> dict[str, Any]:
+    """Import the file of ``work`` (see :func:`read_file`) as ``user``: the import action's
+    answer. ``progress`` receives each row's report as it is done."""
+    parsed, options = read or read_file(work)
+    run = Importer({"user": user}, parsed, options)
+    reports = run.run(progress=(lambda report: progress(report.as_dict())) if progress else None)
+    return {
+        "dry_run": options.dry_run,
+        "counts": summary(reports),
+        "rows": [report.as_dict() for report in reports],
+        "columns": {"known": [parsed.headers[i] for i in sorted(parsed.keys)],
+                    "unknown": parsed.unknown},
+        "column_map": parsed.column_map,
+        "action_plans_created": run.plans_created,
+    }
 
 
 def summary(reports: list[RowReport]) -> dict[str, int]:

@@ -19,16 +19,19 @@ date stays a plain literal) so the profile can report them.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any
 from urllib.parse import quote
 
 import ckan.plugins.toolkit as tk
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD, Namespace
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD, Namespace
 
 from ckanext.ogpcatalog.dcat.languages import EU_LANGUAGE_AUTHORITY
 from ckanext.ogpcatalog.dcat.vocabulary import language_code
+from ckanext.ogpcatalog.language import N_
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU_DATA_THEME = "http://publications.europa.eu/resource/authority/data-theme/"
@@ -53,13 +56,16 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
-def datajson_to_graph(data: Any, flavour: str, base_uri: str | None = None) -> Graph:
+def datajson_to_graph(data: Any, flavour: str, base_uri: str | None = None,
+                      notices: list[tuple[str, dict[str, Any]]] | None = None) -> Graph:
     """A DCAT graph of a data.json catalogue.
 
     :param data: the parsed JSON document
     :param flavour: ``"argentina"`` or ``"dcat-us"``
     :param base_uri: where the document was read from; dataset and distribution URIs are made
         from it when their identifiers are not URIs (``urn:datajson:[<catalogue identifier or homepage>:]...`` otherwise)
+    :param notices: receives ``(msgid, params)`` of the records left out (empty records,
+        repeated identifiers)
     :raises ValueError: an unknown flavour, or a document without a ``dataset`` list
     """
     if flavour not in FLAVOURS:
@@ -74,7 +80,20 @@ def datajson_to_graph(data: Any, flavour: str, base_uri: str | None = None) -> G
         raise ValueError(tk._("Not a data.json catalogue: it has no \"dataset\" list"))
     builder = _Builder(flavour, base_uri)
     builder.catalog(data)
+    if notices is not None:
+        notices.extend(builder.notices)
     return builder.g
+
+
+STABLE_ID_PREFIX = "sha256-"
+
+
+def stable_identifier(data: dict[str, Any]) -> str:
+    """An identifier for a record without one that the next harvest gives again: a hash of
+    its landing page, else of its content (never its position in the list)."""
+    landing = str(data.get("landingPage") or "").strip()
+    key = f"landingPage:{landing}" if landing else json.dumps(data, sort_keys=True, default=str)
+    return STABLE_ID_PREFIX + hashlib.sha256(key.encode("utf-8")).hexdigest()[:24]
 
 
 class _Builder:
@@ -91,6 +110,7 @@ class _Builder:
         # URIs of two catalogues apart (many number their datasets 1, 2, 3...).
         self.catalog_key = ""
         self.seen: set[str] = set()
+        self.notices: list[tuple[str, dict[str, Any]]] = []
 
     # References
 
@@ -165,12 +185,27 @@ class _Builder:
         for theme in data.get("themeTaxonomy") or []:
             if isinstance(theme, dict) and theme.get("id"):
                 self.themes[str(theme["id"])] = str(theme.get("label") or theme["id"])
+        identifiers: set[str] = set()
         for position, dataset in enumerate(data["dataset"]):
-            if isinstance(dataset, dict) and dataset:
-                self.g.add((catalog, DCAT.dataset, self.dataset(dataset, position)))
+            if not isinstance(dataset, dict) or not any(v not in (None, "", [], {})
+                                                        for v in dataset.values()):
+                self.notices.append((N_("Record {position} of the data.json catalogue is empty "
+                                        "and was skipped."), {"position": position + 1}))
+                continue
+            identifier = str(dataset.get("identifier") or "").strip()
+            if identifier and identifier in identifiers:
+                self.notices.append((N_("The catalogue lists the dataset identifier {guid} more "
+                                        "than once: only the first record was imported."),
+                                     {"guid": identifier[:200]}))
+                continue
+            identifiers.add(identifier)
+            self.g.add((catalog, DCAT.dataset, self.dataset(dataset, position)))
 
     def dataset(self, data: dict[str, Any], position: int) -> URIRef:
-        dataset = self.ref("dataset", data.get("identifier"), position)
+        identifier = data.get("identifier")
+        if identifier in (None, "") or not str(identifier).strip():
+            identifier = stable_identifier(data)  # the harvester notes it on the record
+        dataset = self.ref("dataset", identifier, position)
         self.g.add((dataset, RDF.type, DCAT.Dataset))
         if data.get("identifier") not in (None, ""):
             self.text(dataset, DCTERMS.identifier, str(data["identifier"]))
@@ -195,7 +230,7 @@ class _Builder:
                 self.g.add((dataset, DCAT.theme, URIRef(EU_DATA_THEME + code.upper())))
             for theme in self.strings(data.get("theme")):  # local taxonomy: as keywords
                 self.g.add((dataset, DCAT.keyword, Literal(self.themes.get(theme, theme))))
-            self.text(dataset, DCTERMS.source, data.get("source"))
+            self.source(dataset, data.get("source"))
         else:
             level = str(data.get("accessLevel") or "").strip().lower()
             if level in ACCESS_LEVELS:
@@ -237,6 +272,19 @@ class _Builder:
         self.text(distribution, DCTERMS.rights, data.get("rights"))
         self.uri_or_text(distribution, DCTERMS.conformsTo, data.get("conformsTo"))
         return distribution
+
+    def source(self, subject, value: Any) -> None:
+        """Argentina's ``source``: an IRI is a ``dct:source`` (a dataset it derives from); free
+        text ("Dirección Nacional de ...") a provenance statement (DCAT-AP 3 wants IRIs)."""
+        if not isinstance(value, str) or not value.strip():
+            return
+        if _URL.match(value.strip()):
+            self.g.add((subject, DCTERMS.source, URIRef(value.strip())))
+            return
+        statement = BNode()
+        self.g.add((statement, RDF.type, DCTERMS.ProvenanceStatement))
+        self.g.add((statement, RDFS.label, Literal(value.strip())))
+        self.g.add((subject, DCTERMS.provenance, statement))
 
     def languages(self, subject, value: Any) -> None:
         for tag in self.strings(value):

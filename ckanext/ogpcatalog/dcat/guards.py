@@ -12,7 +12,6 @@ Every refusal is a :class:`GuardError` with a translatable message that never qu
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -22,6 +21,7 @@ from xml.etree.ElementTree import ParseError
 
 from ckanext.ogpcatalog.dcat.fetch import FetchError
 from ckanext.ogpcatalog.language import N_
+from ckanext.ogpcatalog.logic import json_input
 
 XML_FORMATS = {"xml", "rdf/xml", "application/rdf+xml", "pretty-xml", "trix"}
 JSONLD_FORMATS = {"json-ld", "application/ld+json", "jsonld"}
@@ -65,10 +65,96 @@ def check_payload(content: bytes, fmt: str | None, url: str) -> bytes:
     return content
 
 
-def check_xml(content: bytes, url: str) -> None:
-    """Reject DTDs, entity declarations and external references, and malformed XML."""
+DEFAULT_MAX_ENTITY_EXPANSION = 1_000_000
+_ENTITY_REFERENCE = re.compile(rb"&([A-Za-z_:][\w.:-]*);")
+
+
+class _EntityRefused(Exception):
+    """An XML entity declaration the guard refuses (external, parameter, unparsed, too large)."""
+
+
+def _entity_expansion_limit() -> int:
+    import ckan.plugins.toolkit as tk
+    return tk.asint(tk.config.get("ckanext.ogpcatalog.harvest.max_entity_expansion")
+                    or DEFAULT_MAX_ENTITY_EXPANSION)
+
+
+def _check_internal_entities(content: bytes, limit: int) -> bool:
+    """Read only the DTD of ``content``: True when it declares internal general entities, all
+    of them bounded; raises :class:`_EntityRefused` for external, parameter or unparsed
+    entities, and when the entities could expand the document by more than ``limit``
+    characters (billion laughs: nested references; quadratic blow-up: many references)."""
+    import xml.parsers.expat as expat
+
+    entities: dict[str, str] = {}
+
+    def declared(name, is_parameter, value, _base, system_id, public_id, notation):
+        if is_parameter or value is None or system_id or public_id or notation:
+            raise _EntityRefused(name)
+        entities[name] = value
+
+    def expanded_size(name: str, seen: tuple[str, ...], sizes: dict[str, int]) -> int:
+        if name in seen:
+            raise _EntityRefused(name)  # recursive: not well-formed anyway
+        if name not in sizes:
+            value = entities[name].encode("utf-8")
+            size = len(value)
+            for match in _ENTITY_REFERENCE.finditer(value):
+                inner = match.group(1).decode("utf-8")
+                if inner in entities:
+                    size += expanded_size(inner, (*seen, name), sizes) - len(match.group(0))
+                    if size > limit:
+                        raise _EntityRefused(name)
+            sizes[name] = size
+        return sizes[name]
+
+    class _DoctypeRead(Exception):
+        pass
+
+    def doctype_end():
+        raise _DoctypeRead()
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = declared
+    parser.UnparsedEntityDeclHandler = lambda name, *_args: (_ for _ in ()).throw(
+        _EntityRefused(name))
+    parser.EndDoctypeDeclHandler = doctype_end
     try:
-        defused_fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        parser.Parse(content, True)
+    except _DoctypeRead:
+        pass
+    except expat.ExpatError:
+        return False  # the well-formedness check below reports it
+    if not entities:
+        return False
+    sizes: dict[str, int] = {}
+    total = 0
+    for match in _ENTITY_REFERENCE.finditer(content):  # an upper bound: counts DTD text too
+        name = match.group(1).decode("utf-8")
+        if name in entities:
+            total += expanded_size(name, (), sizes)
+            if total > limit:
+                raise _EntityRefused(name)
+    return True
+
+
+def check_xml(content: bytes, url: str) -> None:
+    """Reject external references, unbounded entity expansion and malformed XML.
+
+    Internal entity declarations (``<!ENTITY dct "http://purl.org/dc/terms/">``, common in
+    RDF/XML written by Protégé and DCAT-AP_IT tools) are accepted when their expansion is
+    bounded by ``ckanext.ogpcatalog.harvest.max_entity_expansion`` characters; external,
+    parameter and unparsed entities are refused, and so is an external DTD.
+    """
+    try:
+        internal_only = _check_internal_entities(content, _entity_expansion_limit())
+    except _EntityRefused:
+        raise GuardError(N_("The catalogue at {url} declares XML entities or a DTD, which are "
+                         "refused for safety (entity expansion, external entities)."), url=url)
+    try:
+        defused_fromstring(content, forbid_dtd=not internal_only,
+                           forbid_entities=not internal_only, forbid_external=True)
     except DefusedXmlException:
         raise GuardError(N_("The catalogue at {url} declares XML entities or a DTD, which are "
                          "refused for safety (entity expansion, external entities)."), url=url)
@@ -77,8 +163,19 @@ def check_xml(content: bytes, url: str) -> None:
 
 
 def load_json(content: bytes, url: str) -> Any:
+    """The parsed JSON document; its nesting is checked first (never a ``RecursionError``).
+
+    :raises GuardError: not UTF-8, not JSON, or nested deeper than
+        ``ckanext.ogpcatalog.json.max_nesting``
+    """
     try:
-        return json.loads(content.decode("utf-8-sig"))
+        text = content.decode("utf-8-sig")
+        return json_input.loads(text)
+    except json_input.TooDeep as error:
+        raise GuardError(N_("The catalogue at {url} is nested deeper than {limit} levels "
+                            "(arrays and objects inside each other), the portal's limit "
+                            "(setting {setting}): nothing was imported or deleted."),
+                         url=url, **error.params)
     except (ValueError, UnicodeDecodeError):
         raise GuardError(N_("The catalogue at {url} is not valid JSON."), url=url)
 

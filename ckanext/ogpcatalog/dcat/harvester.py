@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -39,22 +40,30 @@ from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.dcat import contexts, guards
-from ckanext.ogpcatalog.dcat.datajson import datajson_to_graph
+from ckanext.ogpcatalog.dcat.datajson import STABLE_ID_PREFIX, datajson_to_graph
 from ckanext.ogpcatalog.dcat.fetch import FetchError, _, check_url, fetch
 from ckanext.ogpcatalog.language import N_
 from ckanext.ogpcatalog.dcat.languages import harvest_language
-from ckanext.ogpcatalog.dcat.profile import PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY
-from ckanext.ogpcatalog.dcat.publishers import PublisherIndex, publisher_from_graph
+from ckanext.ogpcatalog.dcat.profile import (
+    ACTION_PLAN_KEY, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY)
+from ckanext.ogpcatalog.dcat.publishers import (NOTICE_EXTRA, Publisher, PublisherIndex,
+                                               publisher_from_graph)
 from ckanext.ogpcatalog.dcat.source_config import (
     QUAD_FORMATS, ConfigError, SourceConfig, parse_config)
 from ckanext.ogpcatalog.dcat.vocabulary import dataset_type_of, language_code_of_tag
 from ckanext.ogpcatalog.upstream.harvest_config_errors import patch_harvest_config_validator
+from ckanext.ogpcatalog.upstream.stock_dcat_fetch import guard_stock_dcat_fetch
 
 log = logging.getLogger(__name__)
 
 HARVESTER_NAME = "ogpcatalog_dcat"
 HASH_EXTRA = "content_hash"
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
+# URL names CKAN's name validator refuses (they are routes): a title "Search" gets "search-2".
+RESERVED_NAMES = frozenset({"new", "edit", "search"})
+_OCDS_STANDARD = re.compile(r"^https?://standard\.open-contracting\.org(/|$)", re.IGNORECASE)
+_OCDS_FORMAT = re.compile(r"(^|[^a-z])ocds([^a-z]|$)", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"@@[^@\s]{1,80}@@")
 DCAT_PROPERTY = {"theme": DCAT.theme, "keyword": DCAT.keyword,
                  "conformsTo": DCTERMS.conformsTo, "type": DCTERMS.type}
 
@@ -69,6 +78,16 @@ class Message:
         return _(self.msgid).format(**self.params)
 
 
+def unknown_publisher_notice(publisher: Publisher, guid: str | None) -> Message:
+    """The notice of a publisher that matches no institution (the dataset is imported into the
+    source's institution: a notice, not an error)."""
+    return Message(
+        N_("Unknown publisher \"{publisher}\" for dataset {guid}: assigned to the source's "
+           "institution. Add the institution (with its legal identifier) or a "
+           "\"publishers\" mapping to the source."),
+        {"publisher": publisher.label[:200], "guid": guid})
+
+
 @dataclass
 class PlannedRecord:
     guid: str | None
@@ -78,6 +97,7 @@ class PlannedRecord:
     dataset: dict[str, Any] | None = None
     content_hash: str | None = None
     package_id: str | None = None
+    notices: list[Message] = field(default_factory=list)  # not errors: the record is imported
 
 
 @dataclass
@@ -85,6 +105,7 @@ class Plan:
     records: list[PlannedRecord] = field(default_factory=list)
     deletions: list[tuple[str, str]] = field(default_factory=list)  # (guid, package_id)
     errors: list[Message] = field(default_factory=list)
+    notices: list[Message] = field(default_factory=list)  # worth reading, but not errors
     fatal: bool = False
     complete: bool = True
     pages: int = 0
@@ -101,6 +122,7 @@ class Plan:
             "unchanged": rows("unchanged"), "skip": rows("skip"),
             "delete": [{"guid": guid, "package_id": pkg} for guid, pkg in self.deletions],
             "errors": [str(e) for e in self.errors],
+            "notices": [str(n) for n in self.notices],
             "complete": self.complete, "fatal": self.fatal, "pages": self.pages,
         }
 
@@ -136,12 +158,17 @@ def _rdflib_format(cfg: SourceConfig, content_type: str | None, content: bytes) 
     return "turtle"
 
 
-def _datajson_graph(data: Any, flavour: str, url: str) -> rdflib.Graph:
+def _datajson_graph(data: Any, flavour: str, url: str,
+                    notes: list[Message] | None = None) -> rdflib.Graph:
+    found: list[tuple[str, dict[str, Any]]] = []
     try:
-        return datajson_to_graph(data, flavour)
+        graph = datajson_to_graph(data, flavour, notices=found)
     except ValueError as error:
         raise guards.GuardError(N_("The data.json catalogue at {url} cannot be used: {error}"),
                                 url=url, error=str(error)[:300])
+    if notes is not None:
+        notes.extend(Message(msgid, params) for msgid, params in found)
+    return graph
 
 
 def parse_document(content: bytes, cfg: SourceConfig, content_type: str | None,
@@ -153,7 +180,8 @@ def parse_document(content: bytes, cfg: SourceConfig, content_type: str | None,
     """
     if cfg.datajson_flavour:
         guards.check_payload(content, cfg.format, url)
-        return _datajson_graph(guards.load_json(content, url), cfg.datajson_flavour, url)
+        return _datajson_graph(guards.load_json(content, url), cfg.datajson_flavour, url,
+                               notes)
     fmt = _rdflib_format(cfg, content_type, content)
     guards.check_payload(content, fmt, url)
     graph = rdflib.Graph()
@@ -161,7 +189,7 @@ def parse_document(content: bytes, cfg: SourceConfig, content_type: str | None,
     if fmt in guards.JSONLD_FORMATS:
         localized = contexts.localize_contexts(guards.load_json(content, url))
         if localized.datajson_flavour:  # Project Open Data's context: a DCAT-US data.json
-            return _datajson_graph(localized.data, localized.datajson_flavour, url)
+            return _datajson_graph(localized.data, localized.datajson_flavour, url, notes)
         for context in localized.unknown:
             if notes is not None:
                 notes.append(Message(N_(
@@ -208,11 +236,29 @@ def _rule_values(graph: rdflib.Graph, ref, prop) -> list[str]:
 
 def dataset_type_for(graph: rdflib.Graph, ref, cfg: SourceConfig) -> str:
     """The source's type rules first, then the type the record declares with the portal's own
-    classes (``ogpc:ProcurementDataset``...), then the source's ``dataset_type``."""
+    classes (``ogpc:ProcurementDataset``...), then the source's ``dataset_type``; else a record
+    declaring OCDS (:func:`declares_ocds`) is a procurement dataset, any other a dataset."""
     for rule in cfg.type_rules:
         if rule.matches(_rule_values(graph, ref, DCAT_PROPERTY[rule.field])):
             return rule.type
-    return dataset_type_of(graph, ref) or cfg.dataset_type or "dataset"
+    return (dataset_type_of(graph, ref) or cfg.dataset_type
+            or ("procurement" if declares_ocds(graph, ref) else "dataset"))
+
+
+def declares_ocds(graph: rdflib.Graph, ref) -> bool:
+    """Whether the record says it holds OCDS data: ``dct:conformsTo`` the Open Contracting Data
+    Standard (on the dataset or a distribution), or an OCDS format or media type."""
+    nodes = [ref, *graph.objects(ref, DCAT.distribution)]
+    for node in nodes:
+        for standard in graph.objects(node, DCTERMS.conformsTo):
+            if _OCDS_STANDARD.search(str(standard)):
+                return True
+        for predicate in (DCTERMS["format"], DCAT.mediaType):
+            for value in graph.objects(node, predicate):
+                labels = [str(value), *(str(x) for x in graph.objects(value, RDFS.label))]
+                if any(_OCDS_FORMAT.search(label) for label in labels):
+                    return True
+    return False
 
 
 def content_hash(dataset: dict[str, Any]) -> str:
@@ -227,14 +273,25 @@ def _title(dataset: dict[str, Any]) -> str:
     return title if isinstance(title, str) else ""
 
 
+def _is_harvest_source(data_dict: dict[str, Any]) -> bool:
+    if data_dict.get("type") == "harvest" or data_dict.get("source_type"):
+        return True
+    if data_dict.get("type") or not isinstance(data_dict.get("id"), str):
+        return False
+    existing = model.Package.get(data_dict["id"])  # an update that leaves out the type
+    return existing is not None and existing.type == "harvest"
+
+
 def check_source_url(data_dict: dict[str, Any]) -> None:
-    """Refuse the URL of a new or updated `ogpcatalog_dcat` source that the fetcher would refuse
-    (called by the main plugin's chained ``package_create``/``package_update``: ckanext-harvest
-    creates and updates sources through them).
+    """Refuse the URL of a new or updated harvest source of ANY type (ours, ckanext-dcat's stock
+    ``dcat_rdf``...) that the guarded fetcher would refuse (called by the main plugin's chained
+    ``package_create``/``package_update``: ckanext-harvest creates and updates sources through
+    them). The downloads of every type go through the same guard
+    (upstream/stock_dcat_fetch.py for the stock harvesters).
 
     :raises tk.ValidationError: on ``url``
     """
-    if data_dict.get("type") != "harvest" or data_dict.get("source_type") != HARVESTER_NAME:
+    if not _is_harvest_source(data_dict):
         return
     url = data_dict.get("url")
     if not isinstance(url, str) or not url.strip():
@@ -254,6 +311,7 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         if "_instance" not in cls.__dict__:
             cls._instance = object.__new__(cls)
             patch_harvest_config_validator()
+            guard_stock_dcat_fetch()
         return cls._instance
 
     def info(self) -> dict[str, str]:
@@ -412,6 +470,13 @@ class OgpCatalogHarvester(DCATRDFHarvester):
                    "({message})."),
                 {"guid": guid or str(ref)[:200], "field": str(problem.get("field", "?"))[:80],
                  "message": str(problem.get("message", ""))[:200]}))
+        placeholder = _PLACEHOLDER.search(f"{ref} {guid or ''} {title}")
+        if placeholder:  # an NTI-RISP-style template (@@URI-dataset@@) published as is
+            return PlannedRecord(guid, title, "skip", Message(
+                N_("The record {ref} is a template that was never filled in (placeholder "
+                   "{placeholder}): it was skipped. Replace the template's placeholders "
+                   "before publishing the catalogue."),
+                {"ref": str(ref)[:200], "placeholder": placeholder.group(0)[:80]}))
         reason = guards.check_record(dataset, guid)
         if reason:
             return PlannedRecord(guid, title, "skip",
@@ -427,15 +492,17 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         match = publishers.resolve(publisher, source_org)
         if match.org_id:
             dataset["owner_org"] = match.org_id
-        if match.how == "source":
-            plan.errors.append(Message(
-                N_("Unknown publisher \"{publisher}\" for dataset {guid}: assigned to the source's "
-                "institution. Add the institution (with its legal identifier) or a "
-                "\"publishers\" mapping to the source."),
-                {"publisher": publisher.label[:200], "guid": guid}))
+        notices = [unknown_publisher_notice(publisher, guid)] if match.how == "source" else []
+        if guid and STABLE_ID_PREFIX in guid:  # a data.json record without identifier
+            notices.append(Message(N_(
+                "The record \"{title}\" has no identifier: it was given {guid}, made from its "
+                "landing page (or its content), so that the next harvest finds it again."),
+                {"title": title[:200], "guid": guid}))
+        plan.notices.extend(notices)
 
         digest = content_hash(dataset)
-        record = PlannedRecord(guid, title, "create", dataset=dataset, content_hash=digest)
+        record = PlannedRecord(guid, title, "create", dataset=dataset, content_hash=digest,
+                               notices=notices)
         current = mine.get(guid)
         if current:
             record.package_id = current[0]
@@ -447,7 +514,7 @@ class OgpCatalogHarvester(DCATRDFHarvester):
                     N_("No URL name could be made from the title of dataset {guid}; it was "
                     "skipped."), {"guid": guid}))
             base, suffix = name, 1
-            while name in names_taken:
+            while name in names_taken or name in RESERVED_NAMES:
                 suffix += 1
                 name = f"{base[:95]}-{suffix}"
             names_taken.add(name)
@@ -528,7 +595,9 @@ class OgpCatalogHarvester(DCATRDFHarvester):
             obj = HarvestObject(guid=record.guid, job=harvest_job,
                                 content=json.dumps(record.dataset),
                                 extras=[HarvestObjectExtra(key=HASH_EXTRA,
-                                                           value=record.content_hash)])
+                                                           value=record.content_hash)]
+                                + [HarvestObjectExtra(key=NOTICE_EXTRA, value=str(notice))
+                                   for notice in record.notices])
             model.Session.add(obj)
             objects.append(obj)
         for guid, package_id in plan.deletions:
@@ -596,7 +665,10 @@ class OgpCatalogHarvester(DCATRDFHarvester):
 
         package_plugin = lib_plugins.lookup_package_plugin(dataset.get("type"))
         context["return_id_only"] = True
+        action_plan = dataset.pop(ACTION_PLAN_KEY, None)
         try:
+            if isinstance(action_plan, dict):
+                _ensure_action_plan(action_plan, context)
             if existing_id:
                 existing = tk.get_action("package_show")(
                     {"ignore_auth": True, "for_update": True}, {"id": existing_id})
@@ -639,6 +711,20 @@ class OgpCatalogHarvester(DCATRDFHarvester):
             return False
         model.Session.commit()
         return True
+
+
+def _ensure_action_plan(plan: dict[str, Any], context: dict[str, Any]) -> None:
+    """Create the action plan a harvested commitment belongs to when the portal does not have
+    it (the other portal's own output describes it: dcat/profile/parse.py), in the import's
+    transaction.
+
+    :raises tk.ValidationError: the plan's fields are refused (the commitment is not imported)
+    """
+    if model.Group.get(plan.get("name")) is not None:
+        return
+    tk.get_action("group_create")(
+        {"user": context["user"], "ignore_auth": True, "defer_commit": True},
+        {**plan, "type": "action-plan"})
 
 
 def _summary(error: tk.ValidationError) -> str:

@@ -3,7 +3,9 @@
 In order: the source's explicit ``publishers`` mapping, the legal identifier (``EC-RUC-...``,
 ``CO-NIT-...``, ``AR-CUIT-...`` or the bare number), the name (accent- and case-insensitive,
 Spanish or English title, or the institution's short name). A publisher matching none of them
-is *unknown*: the dataset goes to the source's institution and the job report says so.
+is *unknown*: the dataset goes to the source's institution and the job report says so, as a
+*notice* (stored as an extra ``notice`` of the harvest object, never as a harvest error: a job
+whose records all import cleanly has no errors, whatever its notices).
 """
 from __future__ import annotations
 
@@ -16,6 +18,10 @@ import rdflib
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from ckan import model
+
+# The harvest object extra that holds a notice of the record (ckanext-harvest counts its error
+# tables as failures; notices are not failures).
+NOTICE_EXTRA = "notice"
 
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
 VCARD = rdflib.Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -147,3 +153,14 @@ class PublisherIndex:
             if len(candidates) == 1:
                 return Match(next(iter(candidates)), "name")
         return Match(source_org_id, "source")
+
+
+def job_notices(job_id: str) -> list[dict[str, str]]:
+    """The notices of a harvest job's records: ``{"guid", "message"}`` in guid order."""
+    from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+    rows = model.Session.query(HarvestObject.guid, HarvestObjectExtra.value) \
+        .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id) \
+        .filter(HarvestObject.harvest_job_id == job_id, HarvestObjectExtra.key == NOTICE_EXTRA) \
+        .order_by(HarvestObject.guid).all()
+    return [{"guid": guid or "", "message": message or ""} for guid, message in rows]

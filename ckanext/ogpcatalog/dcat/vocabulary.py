@@ -21,6 +21,8 @@ SCHEMA = Namespace("http://schema.org/")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
 
 NAMESPACES = {"ogpc": OGPC, "schema": SCHEMA, "adms": ADMS}
 

@@ -69,3 +69,35 @@ def humanize(object_type: str, purpose: str) -> str | None:
     phrase = _phrases().get(purpose)
     text = phrase(*names) if phrase else names[0]
     return text[:1].upper() + text[1:]
+
+
+def search_result_text(object_type: str, count: int, query: str | None,
+                       number: str) -> str | None:
+    """"6 conjuntos de contratación encontrados", 'Ningún compromiso encontrado para "x"': the
+    result count of a search page of one of the portal's types, or None for other types."""
+    _ = tk._
+    if object_type == "procurement":
+        if query:
+            return (tk.ungettext('{number} procurement dataset found for "{query}"',
+                      '{number} procurement datasets found for "{query}"', count)
+                    if count else _('No procurement datasets found for "{query}"')
+                    ).format(number=number, query=query)
+        return (tk.ungettext("{number} procurement dataset found", "{number} procurement datasets found", count)
+                if count else _("No procurement datasets found")).format(number=number)
+    if object_type == "commitment":
+        if query:
+            return (tk.ungettext('{number} commitment found for "{query}"',
+                      '{number} commitments found for "{query}"', count)
+                    if count else _('No commitments found for "{query}"')
+                    ).format(number=number, query=query)
+        return (tk.ungettext("{number} commitment found", "{number} commitments found", count)
+                if count else _("No commitments found")).format(number=number)
+    if object_type == "action-plan":
+        if query:
+            return (tk.ungettext('{number} action plan found for "{query}"',
+                      '{number} action plans found for "{query}"', count)
+                    if count else _('No action plans found for "{query}"')
+                    ).format(number=number, query=query)
+        return (tk.ungettext("{number} action plan found", "{number} action plans found", count)
+                if count else _("No action plans found")).format(number=number)
+    return None

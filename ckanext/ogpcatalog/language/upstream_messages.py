@@ -60,6 +60,14 @@ CKAN_CORE_MESSAGES = (
     N_("deleted"),
     N_("Update {object_type}"),
     N_("Other (Public Domain)"),
+    # the action API's answers to refused and missing objects (ckan/views/api.py): core's es
+    # lacks them, so "Access denied:" preceded the Spanish reason
+    N_("Access denied: %s"),
+    N_("Access denied"),
+    N_("Not found: %s"),
+    N_("Not found"),
+    # ckan/lib/search/query.py's reasons for refusing a search (the API's "Search Query Error")
+    N_('Invalid "sort" parameter'),
     # The resource page's "Additional information" table names a resource's remaining
     # fields by key (templates/scheming/package/resource_read.html translates them).
     N_("Id"),
@@ -108,6 +116,10 @@ HARVEST_MESSAGES = (
     N_("not modified"),
     N_("Harvest sources"),
     N_("Harvest Sources"),
+    # the sysadmin area's tab (admin/base.html) and the job report's error table
+    # (snippets/job_error_summary.html)
+    N_("Harvest"),
+    N_("Count"),
     N_("Add Harvest Source"),
     N_("Create harvest source"),
     N_("Create Harvest Source"),
@@ -198,6 +210,8 @@ ACTIVITY_MESSAGES = (
     N_("Changed User"),
     N_("Follow User"),
     N_("Activity occurred on: {time}"),
+    # the sysadmin area's tab and page (admin/activities.html)
+    N_("Activities"),
     N_("This information is visible to you and admins"),
 )
 

@@ -16,6 +16,12 @@ from ckanext.ogpcatalog.logic import action
 # (kind, name) -> the plugin whose action or helper it chains
 CONDITIONAL_CHAINS: dict[tuple[str, str], str] = {
     ("action", "send_email_notifications"): "activity",  # logic/action/emails.py
+    # logic/action/visibility.py
+    **{("action", name): "activity" for name in (
+        "user_activity_list", "package_activity_list", "group_activity_list",
+        "organization_activity_list", "recently_changed_packages_activity_list",
+        "dashboard_activity_list")},
+    ("action", "harvest_source_show_status"): "harvest",
     ("helper", "harvesters_info"): "harvest",  # helpers.py
 }
 

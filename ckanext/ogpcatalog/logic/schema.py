@@ -123,7 +123,9 @@ def ogpcatalog_obligations_import_schema(ogpcatalog_not_blank: ValidatorFactory,
 def ogpcatalog_metrics_timeseries_show_schema(
         ogpcatalog_timeseries_indicator: Validator, ogpcatalog_timeseries_interval: Validator,
         ogpcatalog_date: Validator, ignore_empty: Validator, unicode_safe: Validator) -> Schema:
-    return {"indicator": [ogpcatalog_timeseries_indicator],
+    filters = {key: validators for key, validators in _filters().items() if key != "institution"}
+    return {**filters,
+            "indicator": [ogpcatalog_timeseries_indicator],
             "institution": [ignore_empty, unicode_safe],
             "interval": [ogpcatalog_timeseries_interval],
             "start": [ogpcatalog_date],
@@ -157,6 +159,12 @@ def ogpcatalog_commitments_import_schema(
             "language": [ogpcatalog_sheet_language],
             "columns": [ogpcatalog_sheet_columns],
             "column_map": [ignore_empty, unicode_safe]}
+
+
+@tk.validator_args
+def ogpcatalog_commitments_import_show_schema(not_empty: Validator, unicode_safe: Validator
+                                              ) -> Schema:
+    return {"id": [not_empty, unicode_safe]}
 
 
 @tk.validator_args

@@ -23,6 +23,7 @@ from ckanext.scheming.validation import scheming_validator
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.commitments import evidence, exporter, sheet
 from ckanext.ogpcatalog.fields import bilingual
+from ckanext.ogpcatalog.language import current_language
 from ckanext.ogpcatalog.fields.blank import is_blank
 from ckanext.ogpcatalog.metrics import obligations, snapshots
 from ckanext.ogpcatalog.metrics.filters import DATASET_TYPES, as_list, resolve_institutions
@@ -50,6 +51,8 @@ __all__ = [
     "ogpcatalog_bilingual_core",
     "ogpcatalog_bilingual_output",
     "ogpcatalog_url",
+    "ogpcatalog_resource_url",
+    "ogpcatalog_max_length",
     "ogpcatalog_dataset_refs",
     "ogpcatalog_list_output",
     "ogpcatalog_institution_ref",
@@ -245,6 +248,11 @@ def _bilingual_validator(field: dict, core_field: str | None):
         except bilingual.BilingualValueError as error:
             errors[key].append(str(error))
             raise tk.StopOnError from None
+        max_length = field.get("max_length")
+        for language, text in clean.items() if max_length else ():
+            if len(text) > int(max_length):
+                errors[key].append(_too_long(int(max_length), len(text), language))
+                raise tk.StopOnError
         if not clean:
             if required:
                 errors[key].append(tk._("Missing value"))
@@ -261,6 +269,28 @@ def _bilingual_validator(field: dict, core_field: str | None):
         # Top-level values are stored as extras (strings); inside a repeating field the whole
         # item is stored as JSON by ckanext-scheming.
         data[key] = json.dumps(clean, ensure_ascii=False) if len(key) == 1 else clean
+
+    return validator
+
+
+def _too_long(max_length: int, length: int, language: str | None = None) -> str:
+    if language:
+        return tk._("Too long: at most {max} characters, the text in {language} has {length}").format(
+            max=tk.h.localised_number(max_length), length=tk.h.localised_number(length),
+            language=Locale(language).get_display_name(current_language()).lower())
+    return tk._("Too long: at most {max} characters, this text has {length}").format(
+        max=tk.h.localised_number(max_length), length=tk.h.localised_number(length))
+
+
+@scheming_validator
+def ogpcatalog_max_length(field: dict, schema: dict):
+    """Refuse a text longer than the field's ``max_length`` (schemas/*.yaml), on that field."""
+    max_length = int(field.get("max_length") or 0)
+
+    def validator(value: Any, context: Any = None) -> Any:
+        if max_length and isinstance(value, str) and len(value) > max_length:
+            raise tk.Invalid(_too_long(max_length, len(value)))
+        return value
 
     return validator
 
@@ -308,6 +338,27 @@ def ogpcatalog_url(value: Any, context: Any = None) -> Any:
         raise tk.Invalid(tk._("Invalid URL: {value}. Expected an address starting with http:// "
                               "or https://").format(value=text))
     return text
+
+
+# Schemes a browser would run or inline instead of fetching (and ``file:``): never a
+# resource's address. Browsers drop tabs and newlines anywhere in a URL and spaces around it.
+_UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "about")
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def ogpcatalog_resource_url(value: Any, context: Any = None) -> Any:
+    """A resource's address: an uploaded file's name, or a link whose scheme is http(s) or
+    ftp(s); ``javascript:``, ``data:``, ``vbscript:`` and the like are refused."""
+    if value is tk.missing or value is None or not isinstance(value, str):
+        return value
+    compact = _IGNORED_IN_URL.sub("", value).lower()
+    scheme = urlsplit(compact).scheme if ":" in compact else ""
+    if scheme in _UNSAFE_SCHEMES or (scheme and len(scheme) > 1
+                                     and scheme not in ("http", "https", "ftp", "ftps")):
+        raise tk.Invalid(tk._("Addresses starting with {scheme}: are not allowed: give an "
+                              "address starting with http:// or https://, or upload a file")
+                         .format(scheme=scheme))
+    return value
 
 
 def ogpcatalog_dataset_refs(key: Any, data: dict, errors: dict, context: Any) -> None:

@@ -253,11 +253,14 @@ def compliance_table(call: Call, filters: dict[str, Any]) -> Table:
     return tables.compliance_columns(), [tables.compliance_row(r) for r in rows]
 
 
-def timeseries_table(call: Call, institution: str | None, indicators: Sequence[str] = ()) -> Table:
-    """The chosen indicators over time, or the dashboard's (of the portal or the institution)."""
+def timeseries_table(call: Call, institution: str | None, indicators: Sequence[str] = (),
+                     filters: dict[str, list[str]] | None = None) -> Table:
+    """The chosen indicators over time, or the dashboard's (of the portal or the institution),
+    with the dashboard's filters."""
+    filtered = any(key != "institution" for key in (filters or {}))
     chosen = list(indicators) or list(
-        tables.TIMESERIES_INSTITUTION if institution else tables.TIMESERIES_PORTAL)
-    return tables.timeseries_table(call, chosen, institution)
+        tables.TIMESERIES_INSTITUTION if institution and not filtered else tables.TIMESERIES_PORTAL)
+    return tables.timeseries_table(call, chosen, institution, filters)
 
 
 def obligations_table(call: Call, institution: str) -> Table:

@@ -5,6 +5,7 @@ import datetime
 from typing import Any
 
 from ckanext.ogpcatalog import codelists
+from ckanext.ogpcatalog.dcat.publishers import NOTICE_EXTRA
 from ckanext.ogpcatalog.language import current_language
 from ckanext.ogpcatalog.metrics import facts, rollups
 from ckanext.ogpcatalog.metrics import sql as q
@@ -47,6 +48,8 @@ def _summary_from_facts(filters: Filters, params: dict[str, Any]) -> str:
     aggregated from the dataset facts (any filter)."""
     type_counts = ", ".join(
         f"'{t}', count(*) FILTER (WHERE type = '{t}' AND NOT private)" for t in DATASET_TYPES)
+    private_type_counts = ", ".join(
+        f"'{t}', count(*) FILTER (WHERE type = '{t}' AND private)" for t in DATASET_TYPES)
     rating_counts = ", ".join(
         f"'{r}', count(*) FILTER (WHERE NOT private AND {q.rating_range(r)})" for r in q.RATINGS)
     dims = ", ".join(
@@ -64,6 +67,7 @@ agg AS (
          count(*) FILTER (WHERE private) AS private,
          count(*) FILTER (WHERE harvested) AS harvested,
          jsonb_build_object({type_counts}) AS by_type,
+         jsonb_build_object({private_type_counts}) AS private_by_type,
          {PUBLIC_DATASET_FIGURES},
          jsonb_build_object({rating_counts}) AS distribution,
          jsonb_build_object({dims}) AS dimensions,
@@ -99,6 +103,9 @@ def _summary_from_rollups(filters: Filters, params: dict[str, Any]) -> str:
     type_counts = ", ".join(
         f"'{t}', coalesce(sum(datasets) FILTER (WHERE type = '{t}' AND NOT private), 0)::bigint"
         for t in DATASET_TYPES)
+    private_type_counts = ", ".join(
+        f"'{t}', coalesce(sum(datasets) FILTER (WHERE type = '{t}' AND private), 0)::bigint"
+        for t in DATASET_TYPES)
     rating_counts = ", ".join(f"'{r}', {p(r)}" for r in q.RATINGS)
     dims = ", ".join(f"'{d}', {rollups.average(d)}" for d in q.DIMENSIONS)
     return f"""{rollups.ctes(filters, params, obligations=True)},
@@ -109,6 +116,7 @@ agg AS (
          coalesce(sum(datasets) FILTER (WHERE private), 0)::bigint AS private,
          coalesce(sum(datasets) FILTER (WHERE harvested), 0)::bigint AS harvested,
          jsonb_build_object({type_counts}) AS by_type,
+         jsonb_build_object({private_type_counts}) AS private_by_type,
          {p("resources")} AS resources, {p("open_fmt")} AS open_fmt, {p("mr_fmt")} AS mr_fmt,
          {p("with_period")} AS with_frequency,
          {p("datasets - with_period")} AS without_frequency,
@@ -164,7 +172,7 @@ FROM agg"""
         "generated": _iso(params["now"].replace(microsecond=0)),
         "datasets": {"total": row["total"], "public": row["public"], "private": row["private"],
                      "harvested": row["harvested"], "manual": row["total"] - row["harvested"],
-                     "by_type": row["by_type"]},
+                     "by_type": row["by_type"], "private_by_type": row["private_by_type"]},
         "resources": {"total": int(row["resources"]), "open_format": int(row["open_fmt"]),
                       "machine_readable": int(row["mr_fmt"]),
                       "open_format_share": _share(row["open_fmt"], row["resources"]),
@@ -310,12 +318,13 @@ SELECT
             'last_modified', obst.last_change, 'due', obst.due) ORDER BY ob.code), '[]'::jsonb)
    FROM obst JOIN ob ON ob.code = obst.code) AS obligations,
   (SELECT coalesce(jsonb_agg(jsonb_build_object(
-            'id', id, 'name', name, 'title', title, 'type', type, 'frequency', frequency,
-            'last_modified', last_change, 'due', due,
+            'id', id, 'name', name, 'title', {q.localized("title", "title_translated")},
+            'type', type, 'frequency', frequency, 'last_modified', last_change, 'due', due,
             'days_overdue', extract(day FROM (:now - due))::int) ORDER BY due, name), '[]'::jsonb)
    FROM df WHERE NOT private AND fresh = 'overdue') AS overdue_datasets,
   (SELECT coalesce(jsonb_agg(x ORDER BY (x->>'score')::float, x->>'name'), '[]'::jsonb) FROM (
-     SELECT jsonb_build_object('id', id, 'name', name, 'title', title, 'type', type,
+     SELECT jsonb_build_object('id', id, 'name', name,
+                               'title', {q.localized("title", "title_translated")}, 'type', type,
                                'score', round(score::numeric, 1), 'rating', {q.rating_sql()}) AS x
      FROM df WHERE NOT private AND score < 221 ORDER BY score, name LIMIT 50) lq)
    AS low_quality_datasets,
@@ -348,16 +357,21 @@ jobs AS (
   SELECT j.id, j.source_id, j.status, coalesce(j.finished, j.gather_finished, j.created) AS run,
          (SELECT count(*) FROM harvest_gather_error ge WHERE ge.harvest_job_id = j.id)
          + (SELECT count(*) FROM harvest_object_error oe JOIN harvest_object ho
-              ON ho.id = oe.harvest_object_id WHERE ho.harvest_job_id = j.id) AS errors
+              ON ho.id = oe.harvest_object_id WHERE ho.harvest_job_id = j.id) AS errors,
+         -- notices (unknown publishers, dcat/publishers.py) are not errors
+         (SELECT count(*) FROM harvest_object_extra hx JOIN harvest_object ho
+              ON ho.id = hx.harvest_object_id
+          WHERE ho.harvest_job_id = j.id AND hx.key = :notice) AS notices
   FROM harvest_job j JOIN src ON src.id = j.source_id
 ),
 last AS (
-  SELECT DISTINCT ON (source_id) source_id, status, run, errors
+  SELECT DISTINCT ON (source_id) source_id, status, run, errors, notices
   FROM jobs ORDER BY source_id, run DESC NULLS LAST
 )
 SELECT src.*,
        (SELECT count(*) FROM jobs WHERE jobs.source_id = src.id) AS jobs,
        last.status AS last_job_status, last.run AS last_run, last.errors AS last_run_errors,
+       last.notices AS last_run_notices,
        (SELECT max(run) FROM jobs WHERE jobs.source_id = src.id AND status = 'Finished'
           AND errors = 0) AS last_successful_run,
        (SELECT count(*) FROM harvest_object ho JOIN package d ON d.id = ho.package_id
@@ -365,7 +379,7 @@ SELECT src.*,
 FROM src LEFT JOIN last ON last.source_id = src.id
 ORDER BY src.name"""
     rows = []
-    for row in q.execute(statement, {"org": institution_id}).mappings():
+    for row in q.execute(statement, {"org": institution_id, "notice": NOTICE_EXTRA}).mappings():
         item = dict(row)
         for key in ("last_run", "last_successful_run"):
             item[key] = _iso(item[key])
@@ -551,3 +565,38 @@ def _paged(statement: str, params: dict[str, Any], dates: tuple[str, ...],
             count = first["total_count"] if first else 0
     return {"count": count, "results": rows}
 
+
+
+# The indicators :func:`filtered_history` rebuilds (the filters reach no stored snapshot).
+HISTORY_INDICATORS = ("datasets_public", "publishing_institutions")
+
+
+def filtered_history(indicator: str, filters: Filters, start: datetime.date | None = None,
+                     end: datetime.date | None = None) -> list[dict[str, Any]]:
+    """The monthly history of ``indicator`` for the datasets the filters select, rebuilt from
+    the creation dates of today's public datasets (as the backfill does): one point per month
+    end (today for the current month), ``source: "rebuilt"``."""
+    params = _params()
+    column = {"datasets_public": "count(pubd.id)",
+              "publishing_institutions": "count(DISTINCT pubd.owner_org)"}[indicator]
+    statement = f"""
+WITH {q.ctes(filters, params)},
+pubd AS (
+  SELECT df.id, df.owner_org, p.metadata_created AS created
+  FROM df JOIN package p ON p.id = df.id WHERE NOT df.private
+),
+ends AS (
+  SELECT least((m + interval '1 month - 1 day')::date, CAST(:now AS date)) AS day
+  FROM generate_series(date_trunc('month', (SELECT min(created) FROM pubd)),
+                       date_trunc('month', CAST(:now AS timestamp)), interval '1 month') m
+)
+SELECT ends.day, {column} AS value
+FROM ends LEFT JOIN pubd ON pubd.created < ends.day + 1
+GROUP BY ends.day ORDER BY ends.day"""
+    points = []
+    for row in q.execute(statement, params).mappings():
+        if (start and row["day"] < start) or (end and row["day"] > end):
+            continue
+        points.append({"date": row["day"].isoformat(), "value": float(row["value"]),
+                       "source": "rebuilt"})
+    return points

@@ -5,19 +5,19 @@ go to ``ogpcatalog_link_check`` (one row per resource and URL field) and feed th
 score's accessibility points, kept in the dataset facts: a batch whose results change a
 resource's reachability marks its dataset's facts stale in the same transaction, and the job
 brings the facts up to date when it ends (so the next page read has nothing to recompute).
-Addresses in private, loopback or link-local networks are not
-fetched (they would let an editor probe the portal's internal network) unless listed in
-``ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses``.
+
+Every request goes through the guarded client (:mod:`ckanext.ogpcatalog.net.client`): addresses
+in private, loopback, link-local, shared or reserved networks are not fetched (they would let an
+editor probe the portal's internal network), neither directly nor as a redirect hop, unless
+listed in ``ckanext.ogpcatalog.net.allowed_addresses`` (or its alias for the link check,
+``ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses``). A malformed URL (a port out
+of range...) is a broken link of its resource; the run goes on.
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
-import requests
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 
@@ -27,6 +27,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.ogpcatalog.metrics import facts
 from ckanext.ogpcatalog.metrics import sql as q
 from ckanext.ogpcatalog.metrics.model import link_check_table
+from ckanext.ogpcatalog.net import client
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -46,49 +47,38 @@ ORDER BY r.id, f.field"""
     return [tuple(row) for row in q.execute(statement, {"org": institution_id})]
 
 
-def _allowed_networks() -> list[ipaddress._BaseNetwork]:
-    networks = []
-    for item in tk.aslist(tk.config.get(
-            "ckanext.ogpcatalog.metrics.link_check_allowed_private_addresses") or ""):
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            log.warning("Ignoring %r in link_check_allowed_private_addresses", item)
-    return networks
+# Statuses after which a GET is tried: servers that refuse or break on HEAD.
+RETRY_WITH_GET = frozenset({403, 405, 501})
 
 
-def refused_address(url: str) -> str | None:
-    """Why ``url`` must not be fetched (scheme, or a private address), or None."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "unsupported address"
-    try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or None, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as error:
-        return f"name not resolved: {error}"
-    allowed = _allowed_networks()
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if (address.is_private or address.is_loopback or address.is_link_local
-                or address.is_reserved or address.is_multicast or address.is_unspecified):
-            if not any(address in network for network in allowed):
-                return f"private address {address}"
-    return None
+def _status(method: str, url: str, limits: client.Limits) -> int:
+    with client.open_url(method, url, purpose="link_check", limits=limits) as response:
+        return response.status  # the body is never read
 
 
 def check_url(url: str, timeout: float) -> tuple[bool, int | None, str | None]:
-    """(reachable, HTTP status, error): HEAD, then GET when the server refuses HEAD."""
-    refused = refused_address(url)
-    if refused:
-        return False, None, refused
+    """(reachable, HTTP status, error): HEAD, then GET when the server refuses HEAD; every
+    redirect hop checked by the client. Never raises: a refused or malformed URL is an error
+    of its own result."""
+    limits = client.Limits(connect_timeout=timeout, read_timeout=timeout, deadline=3 * timeout)
     try:
-        response = requests.head(url, timeout=timeout, allow_redirects=True)
-        if response.status_code in (403, 405, 501) or response.status_code >= 500:
-            response = requests.get(url, timeout=timeout, allow_redirects=True, stream=True)
-            response.close()
-    except requests.RequestException as error:
-        return False, None, type(error).__name__
-    return response.status_code < 400, response.status_code, None
+        status = _status("HEAD", url, limits)
+        if status in RETRY_WITH_GET or status >= 500:
+            status = _status("GET", url, limits)
+    except client.OutboundError as error:
+        if error.code == "refused_address":
+            return False, None, f"private address {error.params['address']}"
+        return False, None, str(error)[:500]
+    return status < 400, status, None
+
+
+def _checked(url: str, timeout: float) -> tuple[bool, int | None, str | None]:
+    """:func:`check_url`, and an unexpected failure as that URL's result, not the run's end."""
+    try:
+        return check_url(url, timeout)
+    except Exception as error:  # noqa: BLE001 - one URL must never abort the whole run
+        log.exception("Link check of %r failed", url)
+        return False, None, f"check failed: {type(error).__name__}"
 
 
 def run_link_check(institution_id: str | None = None,
@@ -99,7 +89,7 @@ def run_link_check(institution_id: str | None = None,
     counts = {"checked": 0, "ok": 0, "failed": 0}
     batch: list[dict[str, Any]] = []
     for resource_id, field, url in found:
-        ok, status, error = check_url(url, timeout)
+        ok, status, error = _checked(url, timeout)
         batch.append({"resource_id": resource_id, "field": field, "url": url, "ok": ok,
                       "status_code": status, "error": error, "checked_at": q.now()})
         counts["checked"] += 1

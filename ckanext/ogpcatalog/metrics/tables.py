@@ -51,6 +51,12 @@ def dataset_type_label(code: str) -> str:
             "commitment": tk._("Commitments")}.get(code, code)
 
 
+def harvest_status_label(code: str | None) -> str:
+    """A harvest job's status (ckanext-harvest stores it in English) in the visitor's language."""
+    return {"New": tk._("New"), "Running": tk._("Running"), "Finished": tk._("Finished"),
+            "Aborted": tk._("Aborted")}.get(code or "", code or "")
+
+
 def rating_label(code: str) -> str:
     return {"excellent": tk._("Excellent"), "good": tk._("Good"), "sufficient": tk._("Sufficient"),
             "bad": tk._("Bad")}.get(code, code)
@@ -111,6 +117,14 @@ def percent(share: Any) -> float | None:
     return round(float(share) * 100, 1)
 
 
+def by_type_rows(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The datasets of each type: label, public and private counts."""
+    datasets = summary.get("datasets") or {}
+    public, private = datasets.get("by_type") or {}, datasets.get("private_by_type") or {}
+    return [{"label": dataset_type_label(t), "public": public.get(t, 0), "private": private.get(t, 0)}
+            for t in DATASET_TYPES if t in public or t in private]
+
+
 def summary_figures(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The headline figures: key, label, value, and unit ("%" or "")."""
     def get(*path: str) -> Any:
@@ -125,7 +139,7 @@ def summary_figures(summary: dict[str, Any]) -> list[dict[str, Any]]:
         ("datasets_harvested", tk._("Harvested datasets"), get("datasets", "harvested"), ""),
         ("institutions_publishing", tk._("Publishing institutions"), get("institutions", "publishing"), ""),
         ("institutions_total", tk._("Institutions"), get("institutions", "total"), ""),
-        ("publishing_share", tk._("Institutions that publish"),
+        ("publishing_share", tk._("Share of institutions that publish"),
          percent(get("institutions", "publishing_share")), "%"),
         ("up_to_date_share", tk._("Datasets up to date"), percent(get("freshness", "up_to_date_share")), "%"),
         ("overdue", tk._("Overdue datasets"), get("freshness", "overdue"), ""),
@@ -285,14 +299,18 @@ def obligation_row(row: dict[str, Any]) -> dict[str, Any]:
             "status_label": status_label(row.get("status") or "")}
 
 
-def timeseries_table(call: Call, indicators: Iterable[str],
-                     institution: str | None) -> tuple[list[Column], list[dict[str, Any]]]:
+def timeseries_table(call: Call, indicators: Iterable[str], institution: str | None,
+                     filters: dict[str, list[str]] | None = None
+                     ) -> tuple[list[Column], list[dict[str, Any]]]:
     """One row per date, one column per indicator (metrics_timeseries_show, by month), of the
-    portal or of one institution."""
+    portal or of one institution; with ``filters`` (the dashboard's, but the institution), the
+    history of the datasets they select."""
     indicators = list(indicators)
     by_date: dict[str, dict[str, Any]] = {}
+    scope = {key: ",".join(values) for key, values in (filters or {}).items()
+             if key != "institution" and values}
     for indicator in indicators:
-        data: dict[str, Any] = {"indicator": indicator, "interval": "month"}
+        data: dict[str, Any] = {"indicator": indicator, "interval": "month", **scope}
         if institution:
             data["institution"] = institution
         for point in call("ogpcatalog_metrics_timeseries_show", data).get("points") or []:

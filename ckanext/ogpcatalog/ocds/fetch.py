@@ -1,24 +1,22 @@
 """Get a resource's bytes: uploads from CKAN's storage, links over HTTP(S) with limits.
 
-Remote fetches have a connect/read timeout and a size limit
-(``ckanext.ogpcatalog.ocds.max_bytes``), follow at most a few redirects and refuse private,
-loopback and link-local addresses (each hop is checked) unless listed in
-``ckanext.ogpcatalog.ocds.allowed_private_addresses``.
+Remote fetches go through the guarded client (:mod:`ckanext.ogpcatalog.net.client`): a
+connect/read timeout (``ckanext.ogpcatalog.ocds.timeout``), the job's time as the deadline, a
+size limit (``ckanext.ogpcatalog.ocds.max_bytes``), at most a few redirects with each hop
+checked, and only public addresses, connected to as checked, unless listed in
+``ckanext.ogpcatalog.net.allowed_addresses`` (or its alias for OCDS,
+``ckanext.ogpcatalog.ocds.allowed_private_addresses``).
 """
 from __future__ import annotations
 
-import ipaddress
 import os
-import socket
 from typing import Any
-from urllib.parse import urljoin, urlsplit
-
-import requests
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.net import client
+
 MAX_REDIRECTS = 5
-CHUNK = 1 << 16
 
 
 class FetchError(Exception):
@@ -46,72 +44,41 @@ def max_bytes() -> int:
     return setting("max_bytes")
 
 
-def _allowed_networks() -> list[ipaddress._BaseNetwork]:
-    networks = []
-    for item in tk.aslist(tk.config.get("ckanext.ogpcatalog.ocds.allowed_private_addresses")):
-        try:
-            networks.append(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            continue
-    return networks
+# The client's refusals and failures as this module's problem codes (ocds/messages.py).
+BAD_URL_CODES = frozenset({"invalid_url", "unsupported_scheme", "no_host"})
+REDIRECT_CODES = frozenset({"no_location", "redirect_loop", "too_many_redirects"})
 
 
-def check_address(url: str) -> None:
-    """Refuse URLs that are not HTTP(S) or whose host resolves to a non-public address."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchError("bad_url", url=url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    try:
-        infos = socket.getaddrinfo(parts.hostname, port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as error:
-        raise FetchError("unreachable", retryable=True, url=url, reason=str(error)) from error
-    allowed = _allowed_networks()
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        public = address.is_global and not address.is_multicast
-        if not public and not any(address in network for network in allowed):
-            raise FetchError("private_address", url=url, address=str(address))
-
-
-def _read_limited(chunks, limit: int) -> bytes:
-    buffer = bytearray()
-    for chunk in chunks:
-        buffer += chunk
-        if len(buffer) > limit:
-            raise FetchError("too_large", limit=limit)
-    return bytes(buffer)
+def _problem(error: client.OutboundError, url: str) -> FetchError:
+    code = error.code
+    if code in BAD_URL_CODES:
+        return FetchError("bad_url", url=url)
+    if code == "refused_address":
+        return FetchError("private_address", url=url, address=error.params["address"])
+    if code == "too_large":
+        return FetchError("too_large", limit=error.params["limit"])
+    if code in REDIRECT_CODES:
+        return FetchError("too_many_redirects", url=url)
+    return FetchError("unreachable", retryable=True, url=url, reason=code)
 
 
 def fetch_url(url: str, limit: int | None = None) -> bytes:
     limit = max_bytes() if limit is None else limit
     timeout = setting("timeout")
-    session = requests.Session()
-    session.trust_env = False
-    for _hop in range(MAX_REDIRECTS + 1):
-        check_address(url)
-        try:
-            response = session.get(url, stream=True, timeout=(timeout, timeout), allow_redirects=False,
-                                   headers={"Accept": "application/json, */*;q=0.5"})
-        except requests.RequestException as error:
-            raise FetchError("unreachable", retryable=True, url=url, reason=type(error).__name__) from error
-        with response:
-            if response.is_redirect and response.headers.get("Location"):
-                url = urljoin(url, response.headers["Location"])
-                continue
-            status = response.status_code
+    limits = client.Limits(connect_timeout=timeout, read_timeout=timeout,
+                           deadline=setting("job_timeout"), max_bytes=limit,
+                           max_redirects=MAX_REDIRECTS)
+    try:
+        with client.open_url("GET", url, purpose="ocds", limits=limits,
+                             headers={"Accept": "application/json, */*;q=0.5"}) as response:
+            status = response.status
             if status >= 500 or status == 429:
-                raise FetchError("http_error", retryable=True, url=url, status=status)
+                raise FetchError("http_error", retryable=True, url=response.url, status=status)
             if status >= 400:
-                raise FetchError("http_error", url=url, status=status)
-            length = response.headers.get("Content-Length", "")
-            if length.isdigit() and int(length) > limit:
-                raise FetchError("too_large", limit=limit)
-            try:
-                return _read_limited(response.iter_content(CHUNK), limit)
-            except requests.RequestException as error:
-                raise FetchError("unreachable", retryable=True, url=url, reason=type(error).__name__) from error
-    raise FetchError("too_many_redirects", url=url)
+                raise FetchError("http_error", url=response.url, status=status)
+            return response.read()
+    except client.OutboundError as error:
+        raise _problem(error, url) from None
 
 
 def upload_path(resource: dict[str, Any]) -> str:

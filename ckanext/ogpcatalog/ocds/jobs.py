@@ -22,11 +22,13 @@ from urllib.parse import urlsplit
 import ckan.model as ckan_model
 import ckan.plugins.toolkit as tk
 
+from ckanext.ogpcatalog.logic import json_input
 from ckanext.ogpcatalog.ocds import detect, fetch, model, standard, summary, validate
 
 log = logging.getLogger(__name__)
 
 DATASET_TYPE = "procurement"
+MAX_VALUES_KEY = "ckanext.ogpcatalog.ocds.max_values"
 JSON_FORMATS = {"json", "ocds", "jsonl", "json lines", "ndjson", "application/json", "ocds json", "json/ocds"}
 JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
 OTHER_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods", ".pdf", ".zip", ".gz", ".xml", ".html", ".htm",
@@ -144,6 +146,7 @@ def analyse(raw: bytes, location: str | None = None) -> dict[str, Any]:
     """The whole summary of a file's bytes; raises ``detect.FileProblem`` for unreadable files
     and ``standard.StandardNotConfigured`` when the schema is missing."""
     started = time.perf_counter()
+    check_size(raw)
     parsed = detect.detect(raw)
     result: dict[str, Any] = {
         "kind": parsed.kind,
@@ -157,6 +160,24 @@ def analyse(raw: bytes, location: str | None = None) -> dict[str, Any]:
     result.update(validate.validate(parsed, location))
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
+
+
+def check_size(raw: bytes) -> None:
+    """Refuse, before parsing, a file whose validation would take too much memory or
+    recursion: more JSON values than ``ckanext.ogpcatalog.ocds.max_values`` (the memory of
+    parsing and validating grows with them, about 200 bytes each), or arrays and objects
+    nested deeper than ``ckanext.ogpcatalog.json.max_nesting``.
+
+    :raises detect.FileProblem: ``too_many_values`` or ``too_deep``
+    """
+    try:
+        json_input.check_nesting(raw)
+    except json_input.TooDeep as error:
+        raise detect.FileProblem("too_deep", **error.params) from None
+    limit = int(tk.config.get(MAX_VALUES_KEY))
+    if (count := json_input.value_count(raw)) > limit:
+        raise detect.FileProblem("too_many_values", count=count, limit=limit,
+                                 setting=MAX_VALUES_KEY)
 
 
 def _retry_delay(attempt: int) -> dt.timedelta:

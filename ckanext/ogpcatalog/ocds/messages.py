@@ -1,7 +1,8 @@
 """Human messages of the OCDS summaries, translated when shown (stored as codes + parameters)."""
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
@@ -18,6 +19,12 @@ def problem_message(problem: dict[str, Any] | None) -> str:
         "not_ocds": tk._("The file is JSON but not OCDS: value {item} is not a release package, record "
                          "package, release or record."),
         "too_large": tk._("The file is larger than the limit of {limit} bytes."),
+        "too_many_values": tk._("The file holds about {count} JSON values, more than the "
+                                "{limit} the portal validates (setting {setting}): it was not "
+                                "validated, to keep the server's memory bounded."),
+        "too_deep": tk._("The file's JSON is nested deeper than {limit} levels (arrays and "
+                         "objects inside each other), the portal's limit (setting {setting}): "
+                         "it was not validated."),
         "unreachable": tk._("The address {url} could not be reached ({reason})."),
         "http_error": tk._("The address {url} answered with HTTP status {status}."),
         "private_address": tk._("The address {url} points to a private network address ({address}); "
@@ -115,3 +122,76 @@ def layout_label(layout: str) -> str:
         "concatenated": tk._("Concatenated JSON"),
     }
     return labels.get(layout, layout)
+
+
+# The descriptions stored with each group of errors and warnings are English: lib-cove's and
+# jsonschema's messages, and the portal's own (ocds/validate.py). Each pattern gives the
+# sentence in the visitor's language from the parts it captures.
+def _description_patterns() -> list[tuple[re.Pattern[str], Callable[[dict[str, str]], str]]]:
+    _ = tk._
+
+    def element(text: str) -> Callable[[dict[str, str]], str]:
+        # "Array element '3' is not ..." (lib-cove names the element by its index)
+        return lambda parts: text.format(**parts)
+
+    rules: list[tuple[str, Callable[[dict[str, str]], str]]] = [
+        (r"'(?P<field>[^']*)' is missing but required within '(?P<parent>[^']*)'",
+         lambda parts: _("'{field}' is missing but required within '{parent}'").format(**parts)),
+        (r"'(?P<field>[^']*)' is missing but required",
+         lambda parts: _("'{field}' is missing but required").format(**parts)),
+        (r"Invalid 'uri' found", lambda parts: _("The value is not a valid URI")),
+        (r"Date is not in the correct format|Incorrect date format\..*",
+         lambda parts: _("The date is not in the correct format (YYYY-MM-DDThh:mm:ssZ)")),
+        (r"Invalid code found in '(?P<field>[^']*)'",
+         lambda parts: _("Invalid code in '{field}'").format(**parts)),
+        (r"Array element '(?P<field>[^']*)' is not a string\..*",
+         element(_("Element {field} of the list is not a text: it must be in quotes"))),
+        (r"'(?P<field>[^']*)' is not a string\..*",
+         lambda parts: _("'{field}' is not a text: it must be in quotes").format(**parts)),
+        (r"(?:Array element )?'(?P<field>[^']*)' is not a integer\..*",
+         lambda parts: _("'{field}' is not an integer: digits only, without quotes").format(**parts)),
+        (r"(?:Array element )?'(?P<field>[^']*)' is not a number\..*",
+         lambda parts: _("'{field}' is not a number: digits and a dot only, without quotes").format(**parts)),
+        (r"(?:Array element )?'(?P<field>[^']*)' is not a JSON object",
+         lambda parts: _("'{field}' is not a JSON object").format(**parts)),
+        (r"(?:Array element )?'(?P<field>[^']*)' is not a JSON array",
+         lambda parts: _("'{field}' is not a JSON array (a list)").format(**parts)),
+        (r"Non-unique combination of (?P<field>.+) values",
+         lambda parts: _("Repeated combination of {field} values").format(**parts)),
+        (r"Non-unique (?P<field>\S+) values",
+         lambda parts: _("Repeated '{field}' values").format(**parts)),
+        (r"Array has non-unique elements", lambda parts: _("The list has repeated elements")),
+        (r"(?P<value>.*) is too short", lambda parts: _("The value is too short or has too few items")),
+        (r"(?P<value>.*) is too long", lambda parts: _("The value is too long or has too many items")),
+        (r"(?P<value>.*) is not valid under any of the given schemas",
+         lambda parts: _("The value matches none of the allowed forms")),
+        (r"Additional properties are not allowed.*", lambda parts: _("Field not allowed here")),
+        (r"(?P<value>.*) does not match .*", lambda parts: _("Value does not match the expected pattern")),
+        (r"(?P<value>.*) is not one of .*", lambda parts: _("Value not allowed")),
+        # ocds/validate.py's own descriptions
+        (r"The file is not UTF-8", lambda parts: _("The file is not UTF-8")),
+        (r"Versioned releases are validated only inside records",
+         lambda parts: _("Versioned releases are validated only inside records")),
+        (r"Unknown OCDS version", lambda parts: _("Unknown OCDS version")),
+        (r"The schema could not be resolved", lambda parts: _("The schema could not be resolved")),
+        (r"Code not in the closed codelist", lambda parts: _("Code not in the closed codelist")),
+        (r"Code not in the open codelist", lambda parts: _("Code not in the open codelist")),
+        (r"Field not in the schema", lambda parts: _("Field not in the schema")),
+        (r"Deprecated field", lambda parts: _("Deprecated field")),
+        (r"The OCID has no registered prefix format",
+         lambda parts: _("The OCID has no registered prefix format")),
+        (r"Empty field", lambda parts: _("Empty field")),
+    ]
+    return [(re.compile(pattern, re.DOTALL), sentence) for pattern, sentence in rules]
+
+
+def error_description(description: str) -> tuple[str, bool]:
+    """A stored error description in the visitor's language: ``(text, translated)``. A
+    description no pattern knows comes back as it is, with ``translated`` False (the report
+    marks it as English)."""
+    text = (description or "").strip()
+    for pattern, sentence in _description_patterns():
+        match = pattern.fullmatch(text)
+        if match:
+            return sentence({k: v for k, v in match.groupdict().items() if v is not None}), True
+    return text, False

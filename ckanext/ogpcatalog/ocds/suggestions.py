@@ -19,9 +19,10 @@ FIELDS = ("stages", "procurement_methods", "main_categories", "period_start", "p
 TOTALS_TOLERANCE = Decimal("0.01")
 
 
-def analysed(summaries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def analysed(summaries: dict[str, dict[str, Any]],
+             statuses: tuple[str, ...] = (model.VALID, model.INVALID)) -> list[dict[str, Any]]:
     return [row["summary"] for row in summaries.values()
-            if row["status"] in (model.VALID, model.INVALID) and row.get("summary")]
+            if row["status"] in statuses and row.get("summary")]
 
 
 def observed_values(summaries: list[dict[str, Any]]) -> dict[str, Any]:
@@ -113,16 +114,23 @@ def _differs(field: str, declared: Any, observed: Any) -> bool:
 
 def compare(pkg: dict[str, Any], summaries: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     """One row per field the files say something about: declared, observed, whether they
-    disagree (``mismatch``, only when both are given) and whether to suggest the observed value."""
-    observed = observed_values(analysed(summaries))
+    disagree (``mismatch``, only when both are given) and whether to suggest the observed value.
+
+    Values are suggested only from files that follow the schema: a value read only from files
+    with errors (a date "2151-08-16") is shown as a mismatch marked ``doubtful``, never offered
+    to copy into the dataset."""
+    valid = observed_values(analysed(summaries, (model.VALID,)))
+    every = observed_values(analysed(summaries))
     rows = []
     for field in FIELDS:
-        if field not in observed:
+        doubtful = field not in valid
+        observed = every.get(field) if doubtful else valid[field]
+        if observed is None:
             continue
         declared = pkg.get(field)
         empty = declared in (None, "", [], {})
-        mismatch = not empty and _differs(field, declared, observed[field])
+        mismatch = not empty and _differs(field, declared, observed)
         rows.append({"field": field, "declared": None if empty else declared,
-                     "observed": observed[field], "mismatch": mismatch,
-                     "suggested": empty or mismatch})
+                     "observed": observed, "mismatch": mismatch,
+                     "suggested": (empty or mismatch) and not doubtful, "doubtful": doubtful})
     return rows

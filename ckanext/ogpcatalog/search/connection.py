@@ -7,16 +7,20 @@ CKAN's indexing rules, query defaults, permission labels and result handling run
 and only the engine underneath differs.
 
 Writes run in CKAN's SQLAlchemy session, so the index follows the transaction: a rolled
-back ``package_create`` leaves no index row. Reads use their own connection and see what is
+back ``package_create`` leaves no index row. A ``commit=True`` write from a session that has
+changed nothing yet commits at once in its own transaction, as Solr would (``_write``). Reads use their own connection and see what is
 committed, as Solr does.
 """
 from __future__ import annotations
 
 import collections
+import dataclasses
 import datetime
 import json
 import logging
+import sys
 import threading
+import time
 import uuid
 from typing import Any, Iterable
 
@@ -31,11 +35,13 @@ from ckan.common import config
 from ckan.lib.search.common import solr_datetime_decoder
 from ckan.lib.search.query import _parse_local_params
 
+from ..language import N_
 from . import solr_schema as f
 from . import schema  # (its import of .model registers the tables with CKAN)
 from .cache import facet_cache
 from .lucene import (
-    MUST, MUST_NOT, SHOULD, Bool, MatchAll, QuerySyntaxError, parse, parse_with_operators,
+    MUST, MUST_NOT, SHOULD, Bool, MatchAll, QuerySyntaxError, TooManyTerms, parse,
+    parse_with_operators,
 )
 from .schema import ensure_schema
 from .sql import T, SortError, Translation, order_by, parse_min_should_match
@@ -73,7 +79,7 @@ class PostgresSolrConnection:
         rows = [document_row(doc) for doc in docs]
         if not rows:
             return
-        _write(_UPSERT_SQL, rows)
+        _write(_UPSERT_SQL, rows, commit=commit)
 
     def delete(self, id: Any = None, q: str | None = None, commit: bool = True, **_: Any) -> None:
         if id is not None:
@@ -85,13 +91,12 @@ class PostgresSolrConnection:
             where = translation.where_sql  # type: ignore[attr-defined]
         else:
             raise pysolr.SolrError("delete needs an id or a query")
-        _write(f"DELETE FROM {schema.INDEX_TABLE} {T} WHERE {where}", translation.params)
+        _write(f"DELETE FROM {schema.INDEX_TABLE} {T} WHERE {where}", translation.params,
+               commit=commit)
 
     def commit(self, **_: Any) -> None:
-        """An explicit commit (``search.commit()``, ``clear_index``) commits the session.
-
-        ``add(commit=True)`` does not: index rows commit with the dataset they describe.
-        """
+        """An explicit commit (``search.commit()``, ``clear_index``) commits the session: the
+        deferred writes (``commit=False``) wait in it, with the data they describe."""
         model.Session.commit()
 
     # -- reads ---------------------------------------------------------------------------
@@ -240,15 +245,29 @@ def _is_query_error(error: exc.DBAPIError) -> bool:
     return code.startswith("22")
 
 
-def _write(sql: str, params: Any) -> None:
-    """Run a write in CKAN's session (same transaction), creating the schema if missing."""
+def _write(sql: str, params: Any, commit: bool = False) -> None:
+    """Run an index write, creating the schema if it is missing.
+
+    ``commit=True`` (Solr's "visible and durable now") on a session whose transaction has
+    written nothing yet: the documents describe committed data, so the write commits at once
+    in its own transaction (with a new change token). Otherwise (``commit=False``, or the
+    session holds uncommitted changes the documents may describe) it runs in CKAN's session,
+    inside a savepoint, and commits or rolls back with the data: the index never shows a
+    state the database rolled back. See docs/search.md, "Durability".
+    """
     session = model.Session
     statement = sa.text(sql)
+    autonomous = commit and _transaction_is_clean(session)
     try:
         for attempt in (1, 2):
             try:
-                with session.begin_nested():
-                    session.execute(statement, params)
+                if autonomous:
+                    with model.meta.engine.begin() as connection:
+                        connection.execute(statement, params)
+                        _bump_token(connection)
+                else:
+                    with session.begin_nested():
+                        session.execute(statement, params)
                 break
             except exc.ProgrammingError as error:
                 if attempt == 2 or not _is_missing_schema(error):
@@ -259,12 +278,43 @@ def _write(sql: str, params: Any) -> None:
             log.error("Search index write rejected: %s", error.orig)
             raise pysolr.SolrError("the search index rejected the change")
         raise _connection_error(error)
-    mark_changed(session)
+    if not autonomous:
+        mark_changed(session)
+
+
+def _transaction_is_clean(session) -> bool:
+    """Whether the session's transaction holds no change of its own: no pending ORM object,
+    and no transaction id assigned by PostgreSQL (the server assigns one at the first write
+    of a transaction, whether it came through the ORM, raw SQL or a savepoint).
+
+    After a raw ``COMMIT`` sent through the session (ckanext-harvest 1.6.3's
+    ``harvest_source_clear``), the server has no transaction open: clean too.
+    """
+    session = session()  # the thread's Session behind the scoped_session
+    if session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    try:
+        assigned = session.connection().exec_driver_sql(
+            "SELECT txid_current_if_assigned()").scalar()
+    except exc.DBAPIError as error:  # an aborted transaction: the session path reports it
+        log.debug("Could not read the session's transaction id: %s", error.orig)
+        return False
+    return assigned is None
 
 
 def mark_changed(session) -> None:
     """The session changed the index: a new change token commits with it (see below)."""
     session.info[_SESSION_DIRTY_KEY] = True
+
+
+def _bump_token(connection) -> None:
+    """A new change token, in the transaction of ``connection`` (the facet cache's key)."""
+    connection.execute(
+        sa.text(f"INSERT INTO {schema.STATE_TABLE} (id, token) VALUES (1, :token) "
+                "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token"),
+        {"token": uuid.uuid4().hex})
 
 
 @event.listens_for(model.Session, "before_commit")
@@ -276,10 +326,7 @@ def _bump_token_before_commit(session):
         return
     try:
         with session.begin_nested():
-            session.execute(
-                sa.text(f"INSERT INTO {schema.STATE_TABLE} (id, token) VALUES (1, :token) "
-                        "ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token"),
-                {"token": uuid.uuid4().hex})
+            _bump_token(session)
     except exc.SQLAlchemyError as error:
         # Never let the cache's bookkeeping fail the user's commit; drop what may be stale.
         log.error("Could not record a search index change: %s", error)
@@ -337,9 +384,19 @@ def _rollback_read(connection) -> None:
 
 
 def _raise_read_error(error: exc.DBAPIError):
-    if getattr(error.orig, "pgcode", None) == "54001":  # statement_too_complex: stack depth
+    code = getattr(error.orig, "pgcode", None)
+    if code == "54001":  # statement_too_complex: stack depth
         log.info("Search query too complex for the database: %s", error.orig)
         raise SearchQueryError(tk._("The search is too complex"))
+    if code == "57014":  # query_canceled: ckanext.ogpcatalog.search.statement_timeout
+        # The statement is cancelled by PostgreSQL and the worker is free again. A 400, not a
+        # 503: the index is up and answers ordinary searches in milliseconds; this request
+        # asked for more than the portal runs, and the same request would fail again.
+        log.warning("Search stopped by the statement timeout: %s", error.orig)
+        seconds = tk.config.get("ckanext.ogpcatalog.search.statement_timeout") / 1000
+        raise SearchQueryError(
+            tk._("The search took longer than {seconds} s and was stopped: "
+                 "try fewer or simpler terms").format(seconds=f"{seconds:g}"))
     if _is_query_error(error):
         log.info("Search query rejected by the database: %s", error.orig)
         raise pysolr.SolrError("the search index could not run this query")
@@ -376,12 +433,19 @@ def rebuild_required() -> bool:
 # search
 
 
-def _parse_or_raise(query: str, default_operator: str, with_operators: bool = False):
+def _parse_or_raise(query: str, default_operator: str, with_operators: bool = False,
+                    max_terms: int = 0):
+    """``max_terms`` (the user's ``q``: ``max_query_terms``): parsing stops at the first term
+    over it, and the search is refused having read no more than that."""
     max_depth = tk.config.get("ckanext.ogpcatalog.search.max_nesting")
+    max_length = _limit("max_query_length") or sys.maxsize
     try:
         if with_operators:
-            return parse_with_operators(query, default_operator, max_depth)
-        return parse(query, default_operator, max_depth)
+            return parse_with_operators(query, default_operator, max_depth, max_length, max_terms)
+        return parse(query, default_operator, max_depth, max_length, max_terms)
+    except TooManyTerms as error:
+        log.info("Search refused: q over ckanext.ogpcatalog.search.max_query_terms = %s", error.limit)
+        raise SearchQueryError(tk._(_TOO_MANY_QUERY_TERMS).format(limit=error.limit))
     except QuerySyntaxError as error:
         raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: Cannot parse query: {error}")
 
@@ -424,29 +488,31 @@ def _split_local_params(text: str) -> tuple[dict[str, str], str] | None:
 
 
 def _local_params_query(options: dict[str, str], body: str, default_operator: str,
-                        translation: Translation):
+                        translation: Translation, max_terms: int = 0):
     """The query parsers that local parameters may name: lucene, bool, dismax/edismax."""
     kind = options.get("type", "lucene")
     if kind == "lucene":
         if options.get("df"):
             translation.default_field = options["df"]
-        return _parse_or_raise(body or options.get("v", "*:*"), options.get("q.op", default_operator))
+        return _parse_or_raise(body or options.get("v", "*:*"), options.get("q.op", default_operator),
+                               max_terms=max_terms)
     if kind == "bool":
         occurs = {"must": MUST, "filter": MUST, "should": SHOULD, "must_not": MUST_NOT}
-        clauses = tuple((occurs[key], _parse_or_raise(value, default_operator))
+        clauses = tuple((occurs[key], _parse_or_raise(value, default_operator, max_terms=max_terms))
                         for key, value in options.items() if key in occurs)
         return Bool(clauses) if clauses else MatchAll()
     if kind in ("dismax", "edismax"):
-        node = _parse_or_raise(body or options.get("v", "*:*"), "OR")
+        node = _parse_or_raise(body or options.get("v", "*:*"), "OR", max_terms=max_terms)
         return _apply_min_should_match(node, options.get("mm"))
     raise pysolr.SolrError(f"org.apache.solr.search.SyntaxError: unsupported query parser '{kind}'")
 
 
-def _parse_request_query(text: str, default_operator: str, translation: Translation):
+def _parse_request_query(text: str, default_operator: str, translation: Translation,
+                         max_terms: int = 0):
     local = _split_local_params(text)
     if local is not None:
-        return _local_params_query(local[0], local[1], default_operator, translation)
-    return _parse_or_raise(text, default_operator)
+        return _local_params_query(local[0], local[1], default_operator, translation, max_terms)
+    return _parse_or_raise(text, default_operator, max_terms=max_terms)
 
 
 _DISMAX_PLAIN = str.maketrans({"(": " ", ")": " ", "*": "", "?": ""})
@@ -461,10 +527,11 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
     def_type = params.get("defType", "lucene")
     default_field = params.get("df") or "text"
     default_operator = params.get("q.op", "OR")
+    max_terms = _limit("max_query_terms")  # the user's q only: CKAN's filters come in fq
 
     if _split_local_params(q) is not None:
         translation = Translation(default_field)
-        node = _parse_request_query(q, default_operator, translation)
+        node = _parse_request_query(q, default_operator, translation, max_terms)
     elif def_type in ("dismax", "edismax"):
         query_fields = [qf.split("^")[0] for qf in str(params.get("qf") or "text").split()]
         if "text" in query_fields:
@@ -475,17 +542,19 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
             # wildcards plain characters (`pobla*` is the word `pobla`); `mm` counts every
             # optional clause, OR's included (under CKAN's mm "a OR b" needs both words).
             # Found by tests/search/differential (docs/search.md, "Differences from Solr").
-            node, _ = _parse_or_raise(q.translate(_DISMAX_PLAIN), "OR", with_operators=True)
+            node, _ = _parse_or_raise(q.translate(_DISMAX_PLAIN), "OR", with_operators=True,
+                                      max_terms=max_terms)
             node = _apply_min_should_match(node, params.get("mm"))
-        elif (parsed := _parse_or_raise(q, "OR", with_operators=True))[1]:
+        elif (parsed := _parse_or_raise(q, "OR", with_operators=True, max_terms=max_terms))[1]:
             # Explicit AND/OR/NOT: boolean logic with the default operator, as edismax does.
-            node = _parse_or_raise(q, default_operator)
+            node = _parse_or_raise(q, default_operator, max_terms=max_terms)
         else:
             node = _apply_min_should_match(parsed[0], params.get("mm"))
     else:
         translation = Translation(default_field)
-        node = _parse_or_raise(q, default_operator)
+        node = _parse_or_raise(q, default_operator, max_terms=max_terms)
     conditions = [translation.where(node)]
+    translation.query_terms = translation.terms  # the user's own words, before any filter
     for fq in _as_list(params.get("fq")):
         if fq is None or not str(fq).strip():
             continue
@@ -527,7 +596,7 @@ class _Plan:
     compiled for the driver, and their parameters. A pure function of the request."""
 
     __slots__ = ("state_sql", "params", "summary_sql", "summary_params", "summary_key",
-                 "facet_fields", "rows", "wanted", "settings", "reset")
+                 "facet_fields", "rows", "wanted", "settings", "reset", "size")
 
     def __init__(self, **values: Any) -> None:
         for name, value in values.items():
@@ -581,6 +650,9 @@ def _driver_sql(sql: str) -> str:
 
 def _make_plan(q: str | None, params: dict[str, Any]) -> _Plan:
     translation = _translate(q, params)
+    size = QuerySize(translation.query_terms, translation.terms, translation.wildcard_terms,
+                     translation.scanning_wildcards)
+    _refuse_too_large(size)  # before the statements are written and compiled (seconds for 3,000 terms)
     where = translation.where_sql  # type: ignore[attr-defined]
     rows = max(_int_param(params, "rows", 10), 0)
     start = max(_int_param(params, "start", 0), 0)
@@ -588,11 +660,7 @@ def _make_plan(q: str | None, params: dict[str, Any]) -> _Plan:
         order = order_by(params.get("sort"), translation)
     except SortError as error:
         raise pysolr.SolrError(str(error))
-    facet_fields = [str(x) for x in _as_list(params.get("facet.field"))] \
-        if str(params.get("facet", "true")).lower() == "true" else []
-    for field in facet_fields:
-        if not f.FIELD_NAME_RE.match(field):
-            raise pysolr.SolrError("undefined field in facet.field")
+    facet_fields = _facet_fields(params)
     facet_limit = _int_param(params, "facet.limit", 50)
     facet_mincount = _int_param(params, "facet.mincount", 1)
     wanted = [x for x in str(params.get("fl") or "*").replace(",", " ").split() if x]
@@ -616,17 +684,105 @@ def _make_plan(q: str | None, params: dict[str, Any]) -> _Plan:
     return _Plan(state_sql=_driver_sql(state_sql), params=translation.params,
                  summary_sql=_driver_sql(summary_sql), summary_params=summary_params,
                  summary_key=summary_sql + "\x00" + json.dumps(summary_params, sort_keys=True, default=str),
-                 facet_fields=facet_fields, rows=rows, wanted=wanted, settings=settings, reset=reset)
+                 facet_fields=facet_fields, rows=rows, wanted=wanted, settings=settings, reset=reset,
+                 size=size)
 
 
 plan_cache = _PlanCache()
 
 
+def _facet_fields(params: dict[str, Any]) -> list[str]:
+    """The facet fields asked for, each once (Solr answers a field asked twice once)."""
+    if str(params.get("facet", "true")).lower() != "true":
+        return []
+    return list(dict.fromkeys(str(x) for x in _as_list(params.get("facet.field"))))
+
+
+@dataclasses.dataclass(frozen=True)
+class QuerySize:
+    """What a request asks of the index, counted while it is translated (no SQL)."""
+
+    query_terms: int  # of q alone
+    terms: int  # of q and every fq, plain permission_labels terms left out
+    wildcard_terms: int
+    scanning_wildcards: int
+
+
+def _limit(name: str) -> int:
+    """A limit of the search; 0 or less: no limit."""
+    value = tk.config.get(f"ckanext.ogpcatalog.search.{name}")
+    return value if value and value > 0 else 0
+
+
+def _refuse_over(count: int, name: str, message: str) -> None:
+    limit = _limit(name)
+    if limit and count > limit:
+        log.info("Search refused: %s = %s over ckanext.ogpcatalog.search.%s = %s",
+                 name, count, name, limit)
+        raise SearchQueryError(tk._(message).format(count=count, limit=limit))
+
+
+def _refuse_oversized(q: str | None, params: dict[str, Any]) -> None:
+    """Limits read from the request as it comes, before it is even parsed."""
+    for value in [q, params.get("q"), *_as_list(params.get("fq"))]:
+        if isinstance(value, str):
+            _refuse_over(len(value), "max_query_length", _TOO_LONG)
+    facet_fields = _facet_fields(params)
+    _refuse_over(len(facet_fields), "max_facet_fields", _TOO_MANY_FACETS)
+    for field in facet_fields:
+        if not f.FIELD_NAME_RE.match(field):
+            raise pysolr.SolrError("undefined field in facet.field")
+        if f.is_text_field(field):
+            # Solr counts the words of an analysed field (uninverting it in memory); counting
+            # whole texts here would be a different answer and reads every matching row's text.
+            log.info("Search refused: facet on the text field %s", field)
+            raise SearchQueryError(tk._(_TEXT_FACET).format(field=field))
+
+
+def _refuse_too_large(size: QuerySize) -> None:
+    """Limits on the parsed request (a plan, reused from the cache, is checked again: the
+    limits are the configuration's of the moment)."""
+    _refuse_over(size.query_terms, "max_query_terms", _TOO_MANY_QUERY_TERMS)
+    _refuse_over(size.terms, "max_terms", _TOO_MANY_TERMS)
+    _refuse_over(size.wildcard_terms, "max_wildcard_terms", _TOO_MANY_WILDCARDS)
+    _refuse_over(size.scanning_wildcards, "max_leading_wildcards", _TOO_MANY_LEADING_WILDCARDS)
+
+
+# Messages of the refusals (translated when raised; they name the limit and its value).
+_TOO_LONG = N_("The search is too long: {count} characters (the limit is {limit})")
+_TOO_MANY_FACETS = N_("The search asks for too many facet fields: {count} (the limit is {limit})")
+_TOO_MANY_TERMS = N_("The search has too many terms: {count} (the limit is {limit})")
+_TOO_MANY_QUERY_TERMS = N_("The search text has too many terms (the limit is {limit}): "
+                            "search with fewer words")
+_TEXT_FACET = N_("The field \"{field}\" cannot be a facet: it holds free text, not values "
+                 "(facet.field)")
+_TOO_MANY_WILDCARDS = N_("The search has too many terms with wildcards (* or ?): {count} "
+                         "(the limit is {limit})")
+_TOO_MANY_LEADING_WILDCARDS = N_(
+    "The search has too many wildcards at the start or inside a word, or on a field other "
+    "than the full text: {count} (the limit is {limit})")
+
+
+def _timeout_settings() -> tuple[str, str]:
+    """``SET LOCAL statement_timeout`` for the statements of one search, and its reset (sent
+    with the savepoint's release: the caller's transaction keeps its own timeout)."""
+    milliseconds = _limit("statement_timeout")
+    if not milliseconds:
+        return "", ""
+    return (f"SET LOCAL statement_timeout = {int(milliseconds)}; ",
+            "SET LOCAL statement_timeout = DEFAULT; ")
+
+
 def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
     _refuse_nul(q, params)
+    _refuse_oversized(q, params)
     plan = plan_cache.get(q, params)
+    _refuse_too_large(plan.size)
+    timeout, timeout_reset = _timeout_settings()
+    budget_ms = _limit("statement_timeout")
 
     def run(connection, prefix):
+        started = time.perf_counter()
         result = connection.exec_driver_sql(prefix + plan.state_sql, plan.params).mappings().all()
         token, rebuild_required = (result[0]["state_token"], bool(result[0]["state_rebuild_required"])) \
             if result else (None, False)
@@ -635,12 +791,19 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
         page = [row for row in result if row.get("id") is not None] if plan.rows else []
         summary = facet_cache.get(token, plan.summary_key)
         if summary is None:
-            summary = _read_summary(connection.exec_driver_sql(plan.summary_sql, plan.summary_params),
-                                    plan.facet_fields)
+            # The timeout bounds the whole search, not each statement: the summary gets
+            # what the page left of it (two statements of 3 s each held a worker 6 s).
+            remaining = ""
+            if budget_ms:
+                left = max(1, int(budget_ms - (time.perf_counter() - started) * 1000))
+                remaining = f"SET LOCAL statement_timeout = {left}; "
+            summary = _read_summary(
+                connection.exec_driver_sql(remaining + plan.summary_sql, plan.summary_params),
+                plan.facet_fields)
             facet_cache.put(token, plan.summary_key, summary)
         return summary, page
 
-    (hits, facets), page = _read(run, plan.settings, plan.reset)
+    (hits, facets), page = _read(run, timeout + plan.settings, plan.reset + timeout_reset)
     docs = [_result_doc(row, plan.wanted) for row in page]
     # CKAN rewrites the facet lists in place: hand out copies, never the cached ones.
     return SearchResults(docs, hits, {"facet_fields": {k: list(v) for k, v in facets.items()}})
@@ -651,14 +814,14 @@ def _summary_statement(translation: Translation, where: str, facet_fields: list[
     """Count and facets in one statement: (0, NULL, count), then (i, value, count) rows.
 
     Exact fields are counted in a single scan of the compact ``facets`` array (one
-    ``field<US>value`` entry per value), whatever the number of facets asked for; a facet
-    on a tokenized field (rare) is counted from its words.
+    ``field<US>value`` entry per value), whatever the number of facets asked for. A facet on
+    a text field is refused before (``_refuse_oversized``).
     """
     parts = [f"SELECT 0 AS facet, NULL::text AS value, count(*) AS n FROM {schema.INDEX_TABLE} {T} WHERE {where}"]
     params = dict(translation.params)
     limit_sql = f"AND rank <= {int(limit)}" if limit >= 0 else ""
     having = f"HAVING count(*) >= {max(int(mincount), 1)}"
-    exact = [(n, field) for n, field in enumerate(facet_fields, start=1) if not f.is_text_field(field)]
+    exact = list(enumerate(facet_fields, start=1))
     if exact:
         params["facet_fields"] = [field for _, field in exact]
         for n, field in exact:
@@ -676,18 +839,6 @@ def _summary_statement(translation: Translation, where: str, facet_fields: list[
                 GROUP BY entry {having}
               ) counted
             ) ranked WHERE TRUE {limit_sql}""")
-    for number, field in enumerate(facet_fields, start=1):
-        if not f.is_text_field(field):
-            continue
-        name = f"facet{number}"
-        params[name] = field
-        source = (f"{schema.INDEX_TABLE} {T} CROSS JOIN LATERAL "
-                  f"jsonb_array_elements_text(CASE WHEN jsonb_typeof({T}.texts -> :{name}) = 'array' "
-                  f"THEN {T}.texts -> :{name} ELSE '[]'::jsonb END) v")
-        parts.append(
-            f"(SELECT {number}, v, count(*) FROM {source} WHERE {where} "
-            f"GROUP BY v {having} ORDER BY count(*) DESC, v COLLATE \"C\" ASC"
-            f"{f' LIMIT {int(limit)}' if limit >= 0 else ''})")
     return "\nUNION ALL\n".join(parts), params
 
 

@@ -6,12 +6,14 @@ import functools
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckanext.scheming.helpers import (
     scheming_dataset_schemas, scheming_get_organization_schema, scheming_language_text,
 )
 
 from ckanext.ogpcatalog import codelists
-from ckanext.ogpcatalog.language import current_language
+from ckanext.ogpcatalog.language import current_language, request_language
+from ckanext.ogpcatalog.language.display_names import localize
 
 # Facets per dataset type, after CKAN's own; the search page of `dataset` lists every type.
 TYPE_FACETS: dict[str, tuple[str, ...]] = {
@@ -75,20 +77,21 @@ def add_organization_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     return facets_dict
 
 
-def _group_titles(names: list[str], organizations: bool = False) -> dict[str, str]:
+def _group_titles(names: list[str]) -> dict[str, str]:
     """Names in the visitor's language (their ``display_name``, see display_names.py) of the
-    institutions a field names, or of the groups it files datasets under (action plans)."""
+    institutions, themes or action plans a facet names.
+
+    Read from the model, not through ``organization_list``/``group_list``: with ``all_fields``
+    those count every group's datasets with one more search per request."""
     if not names:
         return {}
-    if organizations:
-        groups = tk.get_action("organization_list")(
-            {"ignore_auth": True},
-            {"organizations": names, "all_fields": True, "include_extras": True})
-    else:
-        groups = tk.get_action("group_list")(
-            {"ignore_auth": True},
-            {"groups": names, "all_fields": True, "type": "action-plan", "include_extras": True})
-    return {group["name"]: group["display_name"] for group in groups}
+    language = request_language()
+    titles = {}
+    for group in model.Session.query(model.Group).filter(model.Group.name.in_(names)):
+        extras = [{"key": key, "value": value} for key, value in (group.extras or {}).items()]
+        named = localize({"display_name": group.display_name, "extras": extras}, language)
+        titles[group.name] = named["display_name"]
+    return titles
 
 
 def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
@@ -101,12 +104,17 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
             for item in facet.get("items", ()):
                 item["display_name"] = labels.get(item["name"], item["name"])
             continue
+        if name in ("organization", "groups"):
+            # CKAN's own facets name institutions and themes in the default language
+            titles = _group_titles([item["name"] for item in facet.get("items", ())])
+            for item in facet.get("items", ()):
+                item["display_name"] = titles.get(item["name"], item["display_name"])
+            continue
         field = fields.get(name)
         if not field:
             continue
         if field.get("ogpcatalog_index_as_group") or field.get("preset") == "ogpcatalog_institution_ref":
-            titles = _group_titles([item["name"] for item in facet.get("items", ())],
-                                   field.get("preset") == "ogpcatalog_institution_ref")
+            titles = _group_titles([item["name"] for item in facet.get("items", ())])
             for item in facet.get("items", ()):
                 item["display_name"] = titles.get(item["name"], item["name"])
         elif field.get("codelist"):

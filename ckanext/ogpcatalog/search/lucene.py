@@ -25,11 +25,20 @@ Occur = Literal["must", "should", "must_not"]
 # Characters that end a bare term unless escaped with a backslash.
 _TERM_STOP = set(' \t\r\n\u3000()[]{}"^~:')
 MAX_DEPTH = 50  # default of ckanext.ogpcatalog.search.max_nesting
-_MAX_LENGTH = 20_000
+MAX_LENGTH = 20_000  # default of ckanext.ogpcatalog.search.max_query_length
 
 
 class QuerySyntaxError(ValueError):
     """The query string is not valid Lucene syntax. The message never contains SQL."""
+
+
+class TooManyTerms(ValueError):
+    """The query holds more terms than ``max_terms``: parsing stopped at the first one over,
+    so a query of thousands of terms is refused for the price of reading ``max_terms``."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"more than {limit} terms")
+        self.limit = limit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,19 +72,23 @@ class Bool:
 Node = Union[MatchAll, Term, Range, Bool]
 
 
-def parse(query: str, default_operator: str = "AND", max_depth: int = MAX_DEPTH) -> Node:
+def parse(query: str, default_operator: str = "AND", max_depth: int = MAX_DEPTH,
+          max_length: int = MAX_LENGTH, max_terms: int = 0) -> Node:
     """Parse ``query`` into a tree. Raises :class:`QuerySyntaxError`, also for groups nested
-    deeper than ``max_depth`` (refused before any SQL: PostgreSQL's stack would overflow)."""
-    node, _ = parse_with_operators(query, default_operator, max_depth)
+    deeper than ``max_depth`` (refused before any SQL: PostgreSQL's stack would overflow)
+    and for a query longer than ``max_length`` characters; :class:`TooManyTerms` for one of
+    more than ``max_terms`` terms (words, phrases, field:value, ranges; 0: no limit)."""
+    node, _ = parse_with_operators(query, default_operator, max_depth, max_length, max_terms)
     return node
 
 
 def parse_with_operators(query: str, default_operator: str = "AND",
-                         max_depth: int = MAX_DEPTH) -> tuple[Node, bool]:
+                         max_depth: int = MAX_DEPTH,
+                         max_length: int = MAX_LENGTH, max_terms: int = 0) -> tuple[Node, bool]:
     """Like :func:`parse`; also tells whether the query used explicit AND/OR/NOT operators."""
-    if len(query) > _MAX_LENGTH:
+    if len(query) > max_length:
         raise QuerySyntaxError("query too long")
-    parser = _Parser(query, default_operator.upper() == "AND", max_depth)
+    parser = _Parser(query, default_operator.upper() == "AND", max_depth, max_terms)
     node = parser.parse_sequence(field=None, depth=0, closing=None)
     parser.skip_ws()
     if not parser.at_end():
@@ -84,9 +97,12 @@ def parse_with_operators(query: str, default_operator: str = "AND",
 
 
 class _Parser:
-    def __init__(self, text: str, default_and: bool, max_depth: int = MAX_DEPTH):
+    def __init__(self, text: str, default_and: bool, max_depth: int = MAX_DEPTH,
+                 max_terms: int = 0):
         self.text = text
         self.max_depth = max_depth
+        self.max_terms = max_terms
+        self.terms = 0
         self.pos = 0
         self.default_and = default_and
         self.explicit_operators = False
@@ -129,16 +145,24 @@ class _Parser:
             nxt = self.text[self.pos + 1:self.pos + 2]
             if nxt and nxt not in " \t\r\n":
                 self.pos += 1
+                self._refuse_second_modifier()
                 return ch
             raise QuerySyntaxError(f"dangling '{ch}' at position {self.pos + 1}")
         if ch == "!" and self.peek(2) != "!=":
             self.pos += 1
+            self._refuse_second_modifier()
             return "-"
         if self._keyword_ahead("NOT"):
             self.pos += 3
             self.explicit_operators = True
             return "-"
         return None
+
+    def _refuse_second_modifier(self) -> None:
+        """A clause takes one modifier (Lucene's ``Modifiers()``): ``--included`` and ``+-a``
+        are syntax errors in Solr, not a term starting with ``-``."""
+        if self.peek() in ("+", "-", "!"):
+            raise QuerySyntaxError(f"unexpected '{self.peek()}' at position {self.pos + 1}")
 
     def read_bare(self, stop: set[str] = _TERM_STOP) -> tuple[str, bool]:
         """Read a bare term; returns (unescaped text, has_wildcard)."""
@@ -185,6 +209,11 @@ class _Parser:
             self.pos += 1
             while not self.at_end() and (self.text[self.pos].isdigit() or self.text[self.pos] == "."):
                 self.pos += 1
+
+    def count_term(self) -> None:
+        self.terms += 1
+        if self.max_terms and self.terms > self.max_terms:
+            raise TooManyTerms(self.max_terms)
 
     # -- grammar -----------------------------------------------------------------------
     def parse_sequence(self, field: str | None, depth: int, closing: str | None) -> Node:
@@ -278,8 +307,10 @@ class _Parser:
             self.pos += 1
             node: Node = self.parse_sequence(field, depth + 1, ")")
         elif ch == '"':
+            self.count_term()
             node = Term(field, self.read_phrase(), phrase=True)
         elif ch in "[{":
+            self.count_term()
             node = self.parse_range(field)
         else:
             return None
@@ -296,8 +327,8 @@ class _Parser:
         self.skip_suffixes()
         return self._term(field, text, wildcard)
 
-    @staticmethod
-    def _term(field: str | None, text: str, wildcard: bool) -> Node:
+    def _term(self, field: str | None, text: str, wildcard: bool) -> Node:
+        self.count_term()
         if wildcard and text == "\x00":
             if field is None:
                 return MatchAll()

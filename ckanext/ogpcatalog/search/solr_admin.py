@@ -64,3 +64,12 @@ def ensure_fields(solr_url: str, names: list[str], auth: tuple[str, str] | None 
         detail = body.get("errors") or body.get("error") or response.text[:300]
         raise SolrSchemaError(f"Solr refused the schema change ({response.status_code}): {detail}")
     return result
+
+
+def solr_answers(url: str, timeout: float = 3) -> bool:
+    """Whether the Solr core or collection at ``url`` answers its ping with status OK."""
+    try:
+        response = requests.get(f"{url}/admin/ping", params={"wt": "json"}, timeout=timeout)
+        return response.json().get("status") == "OK"
+    except (requests.RequestException, ValueError):
+        return False

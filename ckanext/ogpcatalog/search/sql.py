@@ -32,6 +32,18 @@ class Translation:
         self.default_field = default_field
         self.query_fields = query_fields  # dismax `qf`, without boosts
         self.uses_full_text = False  # a condition on the `tsv` GIN index was written
+        # The size of the request, held to the limits of the search (connection.QuerySize)
+        # before any SQL runs: terms and ranges, wildcard terms, and wildcard terms that no
+        # index serves (a wildcard at the start or inside a word, or on a field other than
+        # the free text: each one reads every row's words).
+        self.terms = 0
+        self.wildcard_terms = 0
+        self.scanning_wildcards = 0
+        # Terms of the user's ``q`` alone (``build_where`` notes them before the ``fq``s), and
+        # plain ``permission_labels`` terms, which count in neither: CKAN adds one per
+        # organization of the user, and OR'ed together they are one array overlap.
+        self.query_terms = 0
+        self.label_terms = 0
 
     def param(self, value: Any) -> str:
         name = f"p{len(self.params)}"
@@ -50,8 +62,14 @@ class Translation:
         if isinstance(node, MatchAll):
             return "TRUE"
         if isinstance(node, Term):
+            if _is_label(node):
+                self.label_terms += 1
+            else:
+                self.terms += 1
+                self.wildcard_terms += node.wildcard
             return self._term(node, rank)
         if isinstance(node, Range):
+            self.terms += 1
             return self._range(node)
         if isinstance(node, Bool):
             return self._bool(node, rank)
@@ -61,7 +79,15 @@ class Translation:
         must: list[str] = []
         should: list[str] = []
         must_not: list[str] = []
-        for occur, child in node.clauses:
+        clauses = node.clauses
+        labels = [child for occur, child in clauses if occur == SHOULD and _is_label(child)]
+        if len(labels) > 1 and node.min_should_match <= 1:
+            # `permission_labels:(a OR b OR ...)`: one overlap with every label, not one per label.
+            self.label_terms += len(labels)
+            should.append(f"{T}.permission_labels && CAST({self.param([t.text for t in labels])} AS text[])")
+            clauses = tuple((occur, child) for occur, child in clauses
+                            if not (occur == SHOULD and _is_label(child)))
+        for occur, child in clauses:
             sql = self._node(child, rank and occur != MUST_NOT)
             if sql is None:  # a clause that analyses to nothing is dropped, as in Lucene
                 continue
@@ -142,6 +168,7 @@ class Translation:
 
     def _lexeme_pattern(self, term: Term) -> str:
         """Wildcards not at the end (``*bici``, ``b?ke``): match indexed words."""
+        self.scanning_wildcards += 1
         pattern = wildcard_to_like(term.text.lower())
         return (f"EXISTS (SELECT 1 FROM unnest(tsvector_to_array({T}.tsv)) lexeme "
                 f"WHERE lexeme LIKE {self.param(pattern)})")
@@ -150,6 +177,7 @@ class Translation:
         field_param = self.param(field)
         words = f"ogpcatalog_field_text({T}.texts, {field_param})"
         if term.wildcard:
+            self.scanning_wildcards += 1
             pattern = wildcard_to_like(term.text.lower())
             return f"lower(unaccent({words})) LIKE {self.param('%' + pattern.strip('%') + '%')}"
         tsq = self._tsquery(term)
@@ -165,6 +193,7 @@ class Translation:
 
     def _exact(self, field: str, term: Term) -> str:
         if term.wildcard:
+            self.scanning_wildcards += field not in f.COLUMN_FIELDS
             pattern = self.param(wildcard_to_like(term.text))
             if field in f.COLUMN_FIELDS:
                 return f"{T}.{field} LIKE {pattern}"
@@ -258,6 +287,11 @@ class Translation:
         # Every result matches the catalogue-wide `text`; what ranks it is a match in the
         # boosted fields (name, title; tags, groups, organization), as with CKAN's `qf`.
         return f"ts_rank({T}.rank_tsv, {' || '.join(dict.fromkeys(self.rank_queries))})"
+
+
+def _is_label(node: Node) -> bool:
+    """A plain (no wildcard) term on ``permission_labels``."""
+    return isinstance(node, Term) and node.field == "permission_labels" and not node.wildcard
 
 
 def _is_number(value: str | None) -> bool:

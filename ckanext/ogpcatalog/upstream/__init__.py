@@ -25,6 +25,10 @@ dcat_serializer.py     ckanext-dcat 2.4.4: one dataset a profile    ckanext-dcat
                        list) answers 500 for the whole catalogue    writes the access services
                                                                     it parses (tests/dcat/
                                                                     test_catalog_survives.py)
+stock_dcat_fetch.py    ckanext-dcat 2.4.4: the stock harvesters     ckanext-dcat lets a plugin
+                       download with plain ``requests`` (any        replace its download or
+                       address, unchecked redirects, no timeout)    guards it (tests/security/
+                       and read non-http URLs as local files        test_stock_harvester_ssrf.py)
 =====================  ==========================================  ===========================
 
 Upstream bugs handled elsewhere, where the code they correct lives (a module moved here

@@ -3,6 +3,9 @@
 ``/commitments/export.<csv|json>``   the public commitments in the shape of OGP's sheet,
                                      optionally of one plan (``?action_plan=<name>``); the
                                      action plan page links to it.
+``/commitments/import/<id>``         the state of an import running in the background
+                                     (sysadmins): state, rows done of the total, counts so
+                                     far; the page refreshes itself until the job ends.
 """
 from __future__ import annotations
 
@@ -43,3 +46,12 @@ def export(fmt: str) -> Response:
         "Content-Disposition": f'attachment; filename="{result["filename"]}"',
         # Imported text reaches these files: never let a browser sniff them as HTML.
         "X-Content-Type-Options": "nosniff"})
+
+
+@blueprint.route("/import/<import_id>")
+def import_status(import_id: str) -> str:
+    """The state and counts of a background import (``ogpcatalog_commitments_import_show``)."""
+    with errors_to_status(not_found=tk._("Import not found (imports are kept for seven days)")):
+        state = tk.get_action("ogpcatalog_commitments_import_show")(
+            action_context(), {"id": import_id})
+    return tk.render("ogpcatalog/commitments/import_status.html", {"import": state})

@@ -32,6 +32,7 @@ blueprint = Blueprint("ogpcatalog_metrics", __name__, url_prefix="/publishers")
 MATRIX_DIMENSIONS = ("dataset_type", "theme")
 PAGE_SIZE = 25
 RANKING_SIZE = 20
+OVERDUE_SIZE = 10
 MATRIX_SIZE = 25
 
 
@@ -113,7 +114,7 @@ EXPORTS: dict[str, Callable[[dict[str, list[str]]], export.Table]] = {
     "quality": lambda filters: export.quality_table(call, filters, _rating_arg()),
     "compliance": lambda filters: export.compliance_table(call, filters),
     "timeseries": lambda filters: export.timeseries_table(
-        call, _single_institution(filters), _list_arg("indicator")),
+        call, _single_institution(filters), _list_arg("indicator"), filters),
     "obligations": lambda filters: export.obligations_table(call, _required_institution(filters)),
 }
 
@@ -211,15 +212,20 @@ def index():
     matrix_columns, matrix_rows = tables.matrix_table(matrix)
     maximum = max([r[c.key] for r in matrix_rows for c in matrix_columns[3:]] or [0])
     ranking = call("ogpcatalog_compliance_list", {**filters, "limit": RANKING_SIZE})
-    series_columns, series_rows = tables.timeseries_table(call, tables.TIMESERIES_PORTAL, None)
+    series_columns, series_rows = tables.timeseries_table(
+        call, tables.TIMESERIES_PORTAL, _single_institution(filters), filters)
+    overdue = call("ogpcatalog_overdue_dataset_list", {**filters, "limit": OVERDUE_SIZE})
 
     return tk.render("ogpcatalog/metrics/index.html", {
         "filters": filters,
         "filter_options": tables.filter_options(),
         "summary": summary,
         "figures": tables.summary_figures(summary),
-        "by_type": [(tables.dataset_type_label(t), n) for t, n in ((summary.get("datasets") or {}).get("by_type") or {}).items()],
+        "by_type": tables.by_type_rows(summary),
         "series_columns": series_columns, "series_rows": series_rows,
+        "series_filtered": any(key != "institution" for key in filters),
+        "overdue_datasets": [tables.overdue_row(d) for d in overdue.get("results") or []],
+        "overdue_count": overdue.get("count") or 0,
         "matrix": matrix, "matrix_by": by, "matrix_columns": matrix_columns, "matrix_rows": matrix_rows,
         "matrix_maximum": maximum, "heat_class": tables.heat_class,
         "matrix_pager": _pager(int(matrix.get("count") or 0), matrix_page, MATRIX_SIZE, "matrix_page"),
@@ -251,7 +257,8 @@ def institution(id: str):
         "overdue_datasets": [tables.overdue_row(d) for d in shown.get("overdue_datasets") or []],
         "low_quality_datasets": [tables.quality_row(d) for d in shown.get("low_quality_datasets") or []],
         "quality_distribution": [(tables.rating_label(code), distribution.get(code, 0)) for code in RATINGS],
-        "harvest": shown.get("harvest") or [],
+        "harvest": [{**source, "last_job_status_label": tables.harvest_status_label(source.get("last_job_status"))}
+                    for source in shown.get("harvest") or []],
         "series_columns": series_columns, "series_rows": series_rows,
         "exports": {table: export_links(table, scope)
                     for table in ("obligations", "overdue", "quality", "timeseries")},

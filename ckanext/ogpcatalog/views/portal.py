@@ -8,6 +8,7 @@ footer, header) show the portal's name and not ``ckan.site_title``.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.plugins as p
@@ -106,6 +107,56 @@ def _example_names() -> dict[str, str]:
         if found.get("results"):
             names[dataset_type] = found["results"][0]["name"]
     return names
+
+
+@blueprint.route("/ogpcatalog/publish/<id>", methods=["POST"])
+def publish(id: str) -> Any:
+    """Make a draft dataset (of any type) public again: the "Publish" button of the edit form
+    and of a draft's page (core offers "Unpublish" but no way back but the new-dataset steps)."""
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    try:
+        pkg = tk.get_action("package_patch")(context, {"id": id, "state": "active"})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Unauthorized to update this dataset"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as error:
+        tk.h.flash_error(tk._("The dataset could not be published: {errors}").format(
+            errors="; ".join(f"{key}: {', '.join(map(str, value))}" for key, value in
+                             error.error_dict.items() if isinstance(value, list))))
+        return tk.redirect_to("dataset.edit", id=id)
+    tk.h.flash_success(tk._("Published: visitors, searches and the API show it again."))
+    return tk.redirect_to(f"{pkg['type']}.read", id=pkg["name"])
+
+
+@blueprint.route("/api/ogpcatalog/dataset-picker")
+def dataset_picker() -> Any:
+    """Completions of the evidence picker (form_snippets/ogpcatalog_dataset_refs.html): the
+    datasets the visitor may see whose title or name matches ``incomplete``, each labelled by
+    its title in the visitor's language and its institution (CKAN's autocomplete lists slugs)."""
+    query = (tk.request.args.get("incomplete") or "").strip()
+    results = []
+    if query:
+        context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+        words = " ".join(f"{word}*" if word.isalnum() else word
+                         for word in query.replace(":", " ").split())
+        try:
+            found = tk.get_action("package_search")(context, {
+                "q": f"name:{query.replace(' ', '-').lower()}* OR title:({words}) OR text:({words})",
+                "fq": "-dataset_type:harvest", "rows": 10, "include_private": True})
+        except (tk.NotAuthorized, tk.ValidationError):
+            found = {"results": []}
+        except Exception:  # noqa: BLE001 - a query the search backend refuses: no completions
+            found = {"results": []}
+        for pkg in found.get("results") or []:
+            title = helpers.ogpcatalog_text(pkg.get("title_translated")) or pkg.get("title") or pkg["name"]
+            institution = (pkg.get("organization") or {}).get("name")
+            label = title
+            if institution:
+                label = f"{title} — {helpers.ogpcatalog_institution_title(institution)}"
+            results.append({"name": pkg["name"], "label": label})
+    return (json.dumps({"ResultSet": {"Result": results}}, ensure_ascii=False), 200,
+         {"Content-Type": "application/json; charset=utf-8"})
 
 
 def read_dataset_rdf(_id: str, _format: str, package_type: str | None = None) -> Any:

@@ -19,14 +19,17 @@ from typing import Any
 
 from ckanext.dcat.profiles import RDFProfile
 
-from ckanext.ogpcatalog.dcat.profile.common import PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups
+from ckanext.ogpcatalog.dcat.profile.common import (
+    ACTION_PLAN_KEY, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups)
 from ckanext.ogpcatalog.dcat.profile.parse import DatasetParser
 from ckanext.ogpcatalog.dcat.profile.serialize import Serializer
+from ckanext.ogpcatalog.upstream.dcat_ntriples import add_ntriples_format
 from ckanext.ogpcatalog.upstream.dcat_serializer import guard_rdf_serializer
 
-__all__ = ["OgpCatalogProfile", "PARSE_ERRORS_KEY", "PARSE_WARNINGS_KEY"]
+__all__ = ["ACTION_PLAN_KEY", "OgpCatalogProfile", "PARSE_ERRORS_KEY", "PARSE_WARNINGS_KEY"]
 
 guard_rdf_serializer()
+add_ntriples_format()
 
 
 class OgpCatalogProfile(RDFProfile):

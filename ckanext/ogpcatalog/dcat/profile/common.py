@@ -13,6 +13,14 @@ from ckanext.ogpcatalog.fields import bilingual
 # The keys under which a parse lists what it could not keep; the harvester pops and reports them.
 PARSE_ERRORS_KEY = "ogpcatalog_parse_errors"
 PARSE_WARNINGS_KEY = "ogpcatalog_parse_warnings"
+# The key under which a commitment's parse gives the action plan the portal does not have (its
+# group fields); the harvester creates the plan, then imports the commitment.
+ACTION_PLAN_KEY = "ogpcatalog_action_plan"
+
+# The extra holding values in languages the portal does not offer, by field, with their own
+# language tag: {"values": {"title": {"de": "..."}}, "copied": {"title": "es"}} ("copied": the
+# field's portal-language text is a display copy of that value, not a translation).
+OTHER_LANGUAGES_EXTRA = "other_languages"
 
 LANGUAGES = bilingual.LANGUAGES
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
@@ -86,3 +94,21 @@ def as_list(value: Any) -> list[Any]:
         return list(value)
     return [value]
 
+
+
+def other_languages(dataset_dict: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The dataset's values in other languages (see ``OTHER_LANGUAGES_EXTRA``), never failing."""
+    stored: Any = dataset_dict.get(OTHER_LANGUAGES_EXTRA)
+    for extra in dataset_dict.get("extras") or []:
+        if isinstance(extra, dict) and extra.get("key") == OTHER_LANGUAGES_EXTRA:
+            stored = extra.get("value")
+    if isinstance(stored, str):
+        try:
+            stored = json.loads(stored)
+        except ValueError:
+            stored = None
+    stored = stored if isinstance(stored, dict) else {}
+    values = stored.get("values") if isinstance(stored.get("values"), dict) else {}
+    copied = stored.get("copied") if isinstance(stored.get("copied"), dict) else {}
+    return {"values": {k: v for k, v in values.items() if isinstance(v, dict)},
+            "copied": {k: v for k, v in copied.items() if isinstance(v, str)}}

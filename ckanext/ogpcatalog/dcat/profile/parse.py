@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 import re
 from typing import Any
 
@@ -24,11 +25,14 @@ from ckanext.ogpcatalog.dcat import vocabulary as v
 from ckanext.ogpcatalog.dcat.languages import (
     current_default_language, normalize_language_tag, portal_default_language)
 from ckanext.ogpcatalog.dcat.profile.common import (
-    FILE_TYPE, LANGUAGES, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups, as_list)
+    ACTION_PLAN_KEY, FILE_TYPE, LANGUAGES, OTHER_LANGUAGES_EXTRA, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups,
+    as_list)
 from ckanext.ogpcatalog.fields import bilingual
 
 _DATE_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?$")
 _TAG_OK = re.compile(r"^[\w \-.]+$", re.UNICODE)
+# The fields whose values in languages the portal does not offer are kept (with their tag).
+KEPT_LANGUAGE_FIELDS = ("title", "notes")
 
 
 class DatasetParser:
@@ -43,6 +47,7 @@ class DatasetParser:
         self.ref = ref
         self.language = current_default_language()
         self.errors: list[dict[str, str]] = list(dataset_dict.get(PARSE_ERRORS_KEY) or [])
+        self.other_languages: dict[str, dict[str, Any]] = {"values": {}, "copied": {}}
         self.warnings: list[dict[str, str]] = list(dataset_dict.get(PARSE_WARNINGS_KEY) or [])
 
     def error(self, field: str, value: Any, message: str) -> None:
@@ -79,9 +84,13 @@ class DatasetParser:
                     found[language] = text
             elif language:
                 others.setdefault(language, text)
+        if field in KEPT_LANGUAGE_FIELDS and others:
+            self.other_languages["values"][field] = dict(sorted(others.items()))
         if not found and others and field:
             language, text = sorted(others.items())[0]
             found[self.language] = text
+            if field in KEPT_LANGUAGE_FIELDS:  # a display copy: served with its own tag
+                self.other_languages["copied"][field] = self.language
             self.warning(field, language,
                          tk._("No Spanish or English text; the {language} text was kept")
                          .format(language=language))
@@ -128,6 +137,11 @@ class DatasetParser:
             d["notes"] = bilingual.pick(notes, portal_default_language())[0]
         elif "notes" in d:
             d.pop("notes")
+        d["extras"] = [e for e in d.get("extras", []) if e.get("key") != OTHER_LANGUAGES_EXTRA]
+        if self.other_languages["values"]:
+            d["extras"].append({"key": OTHER_LANGUAGES_EXTRA,
+                                "value": json.dumps(self.other_languages, ensure_ascii=False,
+                                                    sort_keys=True)})
 
         d["tags"] = self.tags()
         self.authority_fields(fields)
@@ -149,6 +163,7 @@ class DatasetParser:
             self.term(term)
 
         self.license()
+        self.derived_from()
         self.resources(schema)
         self.clean(fields)
         d[PARSE_ERRORS_KEY] = self.errors
@@ -333,7 +348,11 @@ class DatasetParser:
             d["action_plan"] = plan
         else:
             node = self.g.value(self.ref, v.OGPC.actionPlan)
-            if node is not None:
+            described = self.action_plan(node, names) if node is not None else None
+            if described:  # the harvester creates it before importing the commitment
+                d["action_plan"] = described["name"]
+                d[ACTION_PLAN_KEY] = described
+            elif node is not None:
                 self.error("action_plan", node,
                            tk._("The action plan is not on this portal"))
         self.institution(v.OGPC.leadInstitution, "lead_institution",
@@ -385,6 +404,38 @@ class DatasetParser:
         if milestones:
             d["milestones"] = [m for _, m in sorted(milestones, key=lambda item: item[0])]
 
+    def action_plan(self, node, names: dict[str, str]) -> dict[str, Any] | None:
+        """The fields of an action plan the portal does not have, as the portal writes them
+        (``Serializer._graph_action_plan``); None when the record does not describe it enough
+        to create it (a name from its IRI, a title, the country and the scope)."""
+        name = str(node).rstrip("/").rsplit("/", 1)[-1].lower() if isinstance(node, URIRef) \
+            else ""
+        country = self.literal(node, v.OGPC.countryOrLocality)
+        scope = self.literal(node, v.OGPC.planScope)
+        if not (re.match(r"^[a-z0-9_-]{2,100}$", name) and names and country and scope):
+            return None
+        plan: dict[str, Any] = {"name": name, "title_translated": names,
+                                "country_or_locality": country, "plan_scope": scope}
+        description = self.bilingual(node, DCTERMS.description)
+        if description:
+            plan["description_translated"] = description
+        co_creation = self.bilingual(node, v.OGPC.coCreation)
+        if co_creation:
+            plan["co_creation"] = co_creation
+        number = self.literal(node, v.OGPC.planNumber)
+        if number and number.isdigit():
+            plan["plan_number"] = int(number)
+        for period in self.g.objects(node, DCTERMS.temporal):
+            start, end = self.period(period, "action_plan")
+            if start:
+                plan["period_start"] = start
+            if end:
+                plan["period_end"] = end
+        page = self.literal(node, v.FOAF.page)
+        if page and page.startswith(("http://", "https://")):
+            plan["plan_url"] = page
+        return plan
+
     def term(self, term: v.Term) -> None:
         d = self.d
         objects = list(self.g.objects(self.ref, term.predicate))
@@ -405,6 +456,21 @@ class DatasetParser:
                 self.error(term.field, objects[0], tk._("Not a whole number"))
         elif term.kind == "boolean":
             d[term.field] = "true" if str(objects[0]).lower() in ("true", "1") else "false"
+
+    def derived_from(self) -> None:
+        """prov:wasDerivedFrom (how the portal writes a source that is not a dataset of the
+        catalogue) back into ckanext-dcat's ``source`` extra, next to any dct:source."""
+        derived = [str(o) for o in self.g.objects(self.ref, v.PROV.wasDerivedFrom)
+                   if isinstance(o, URIRef)]
+        if not derived:
+            return
+        extras = self.d.setdefault("extras", [])
+        current: list[str] = []
+        for extra in [e for e in extras if e.get("key") == "source"]:
+            current += [str(x) for x in as_list(extra.get("value"))]
+            extras.remove(extra)
+        extras.append({"key": "source",
+                       "value": json.dumps(list(dict.fromkeys(current + derived)))})
 
     def license(self) -> None:
         """The dataset's licence (dct:license of the dataset, else of a distribution) as a
@@ -513,7 +579,7 @@ class DatasetParser:
 
 
 _ROOT_KEYS = {"type", "title", "notes", "tags", "extras", "resources", "publisher",
-              "license_id", "url", "version", "name", "owner_org", "id",
+              "license_id", "url", "version", "name", "owner_org", "id", ACTION_PLAN_KEY,
               PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY}
 
 

@@ -21,10 +21,26 @@ from ckanext.dcat.profiles import RDFProfile
 from ckanext.dcat.utils import catalog_uri, publisher_uri_organization_fallback
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.dcat import vocabulary as v
-from ckanext.ogpcatalog.dcat.profile.common import FILE_TYPE, LANGUAGES, Lookups, as_list
+from ckanext.ogpcatalog.dcat.profile.common import (
+    FILE_TYPE, LANGUAGES, Lookups, as_list, other_languages)
 from ckanext.ogpcatalog.fields import bilingual
 
 UNKNOWN_IPR = URIRef("http://purl.org/adms/licencetype/UnknownIPR")
+DISTRIBUTION_STATUS = ("http://publications.europa.eu/resource/authority/distribution-status/",
+                       frozenset({"COMPLETED", "DEPRECATED", "DEVELOP", "WITHDRAWN"}))
+PLANNED_AVAILABILITY = ("http://publications.europa.eu/resource/authority/planned-availability/",
+                        frozenset({"AVAILABLE", "EXPERIMENTAL", "STABLE", "TEMPORARY"}))
+_STATUS_LABELS = {"COMPLETED": ("Completed", "Completado"),
+                  "DEPRECATED": ("Deprecated", "Obsoleto"),
+                  "DEVELOP": ("Under development", "En desarrollo"),
+                  "WITHDRAWN": ("Withdrawn", "Retirado"),
+                  "AVAILABLE": ("Available", "Disponible"),
+                  "EXPERIMENTAL": ("Experimental", "Experimental"),
+                  "STABLE": ("Stable", "Estable"), "TEMPORARY": ("Temporary", "Temporal")}
+CONCEPT_LABELS = {base + code: {"en": en, "es": es}
+                  for base, codes in (DISTRIBUTION_STATUS, PLANNED_AVAILABILITY)
+                  for code in codes for en, es in [_STATUS_LABELS[code]]}
+_IRI = re.compile(r"^(https?|urn):\S+$", re.IGNORECASE)
 _FILE_TYPE_CODE = re.compile(r"^[A-Za-z0-9_]{1,20}$")
 
 
@@ -86,6 +102,8 @@ class Serializer:
                 if license_ref is not None and not list(g.objects(distribution,
                                                                   DCTERMS.license)):
                     g.add((distribution, DCTERMS.license, license_ref))
+        self._graph_other_languages(dataset_ref, dataset_dict)
+        self._conform(dataset_ref, dataset_dict)
 
     def catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref) -> None:
         g = self.g
@@ -249,7 +267,27 @@ class Serializer:
             self._add_bilingual(node, DCTERMS.title,
                                 bilingual.loads(entity.get("title_translated"))
                                 or {language: entity.get("title") or entity["name"]})
+            self._graph_action_plan(node, entity)
         self.g.add((subject, predicate, node))
+
+    def _graph_action_plan(self, node, plan: dict[str, Any]) -> None:
+        """The action plan's own fields, so that a portal harvesting the commitment can create
+        the plan it belongs to (the round trip loses nothing)."""
+        if (node, v.OGPC.countryOrLocality, None) in self.g:
+            return  # already written for another commitment of the catalogue
+        g = self.g
+        self._add_bilingual(node, DCTERMS.description, plan.get("description_translated") or {})
+        self._add_bilingual(node, v.OGPC.coCreation, plan.get("co_creation") or {})
+        for field, predicate in (("country_or_locality", v.OGPC.countryOrLocality),
+                                 ("plan_scope", v.OGPC.planScope)):
+            if plan.get(field):
+                g.add((node, predicate, Literal(str(plan[field]))))
+        if str(plan.get("plan_number") or "").isdigit():
+            g.add((node, v.OGPC.planNumber,
+                   Literal(int(plan["plan_number"]), datatype=XSD.positiveInteger)))
+        self._add_period(node, DCTERMS.temporal, plan.get("period_start"), plan.get("period_end"))
+        if str(plan.get("plan_url") or "").startswith(("http://", "https://")):
+            g.add((node, v.FOAF.page, URIRef(plan["plan_url"])))
 
     def _graph_term(self, subject, term: v.Term, value: Any) -> None:
         if value in (None, "", [], {}):
@@ -383,6 +421,110 @@ class Serializer:
             g.remove((license_ref, DCTERMS.type, UNKNOWN_IPR))
         if not list(g.objects(distribution, DCAT.accessURL)) and resource_dict.get("url"):
             g.add((distribution, DCAT.accessURL, URIRef(resource_dict["url"])))
+
+    # languages the portal does not offer (parse.py keeps them in OTHER_LANGUAGES_EXTRA)
+
+    def _graph_other_languages(self, dataset_ref, dataset_dict: dict[str, Any]) -> None:
+        """The title and description in the source's other languages, with their own tag; a
+        display copy (a German-only title shown in the default language) is not served as
+        that language: the literal keeps the tag it was harvested with."""
+        kept = other_languages(dataset_dict)
+        for field, predicate in (("title", DCTERMS.title), ("notes", DCTERMS.description)):
+            values = kept["values"].get(field) or {}
+            copied = kept["copied"].get(field)
+            if copied:
+                for obj in list(self.g.objects(dataset_ref, predicate)):
+                    if isinstance(obj, Literal) and obj.language == copied \
+                            and str(obj) in values.values():
+                        self.g.remove((dataset_ref, predicate, obj))
+            for language, text in values.items():
+                if isinstance(text, str) and text.strip():
+                    self.g.add((dataset_ref, predicate, Literal(text, lang=language)))
+
+    # DCAT-AP 3.0.1 (SEMIC shapes) on whatever was stored
+
+    def _conform(self, dataset_ref, dataset_dict: dict[str, Any]) -> None:
+        """What harvested values would make invalid, written the way DCAT-AP 3 wants it:
+
+        * ``dct:identifier`` is a literal (some catalogues give an IRI);
+        * ``dct:source`` links datasets (IRIs): a free-text source (Argentina's data.json
+          ``source``) is a provenance statement;
+        * ``dct:description`` is mandatory: a dataset without one repeats its title, in each
+          of the title's languages (no invented text; see docs/dcat-profile.md);
+        * a distribution's ``adms:status`` and ``dcatap:availability`` are concepts of the EU
+          vocabularies (at most one), not literals.
+        """
+        g = self.g
+        agents = [a for p in (DCTERMS.publisher, DCTERMS.creator)
+                  for a in g.objects(dataset_ref, p)]
+        for subject in [dataset_ref, *agents]:
+            for obj in list(g.objects(subject, DCTERMS.identifier)):
+                if not isinstance(obj, Literal):
+                    g.remove((subject, DCTERMS.identifier, obj))
+                    g.add((subject, DCTERMS.identifier, Literal(str(obj))))
+        for obj in list(g.objects(dataset_ref, DCTERMS.source)):
+            # dct:source wants a dcat:Dataset described here; any other source is a
+            # prov:wasDerivedFrom (an IRI) or a provenance statement (text).
+            if isinstance(obj, URIRef) and (obj, RDF.type, DCAT.Dataset) in g:
+                continue
+            g.remove((dataset_ref, DCTERMS.source, obj))
+            text = str(obj).strip()
+            if _IRI.match(text):
+                g.add((dataset_ref, v.PROV.wasDerivedFrom, URIRef(text)))
+            elif text:
+                self._add_provenance(dataset_ref, text)
+        for concept in g.objects(dataset_ref, DCTERMS.type):
+            if isinstance(concept, URIRef):
+                self._describe_concept(concept)
+        for sample in g.objects(dataset_ref, v.ADMS.sample):
+            if isinstance(sample, URIRef) and not list(g.objects(sample, DCAT.accessURL)):
+                g.add((sample, DCAT.accessURL, sample))  # a sample found at its own IRI
+        if not list(g.objects(dataset_ref, DCTERMS.description)):
+            for title in list(g.objects(dataset_ref, DCTERMS.title)):
+                g.add((dataset_ref, DCTERMS.description, title))
+        for distribution in g.objects(dataset_ref, DCAT.distribution):
+            for predicate, authority in ((v.ADMS.status, DISTRIBUTION_STATUS),
+                                         (v.DCATAP.availability, PLANNED_AVAILABILITY)):
+                self._set_concept(distribution, predicate, authority)
+        for kind in (v.FOAF.Agent, v.FOAF.Organization):
+            for agent in list(g.subjects(RDF.type, kind)):
+                if isinstance(agent, URIRef) and not list(g.objects(agent, v.FOAF.name)):
+                    # an agent named only by its IRI (a creator, a service's publisher)
+                    name = re.split(r"[/#]", str(agent).rstrip("/#"))[-1] or str(agent)
+                    g.add((agent, v.FOAF.name, Literal(name)))
+
+    def _describe_concept(self, concept: URIRef, labels: dict[str, str] | None = None) -> None:
+        """A skos:Concept with a label (DCAT-AP 3 wants both): the given labels, else its code."""
+        g = self.g
+        g.add((concept, RDF.type, SKOS.Concept))
+        if not list(g.objects(concept, SKOS.prefLabel)):
+            code = re.split(r"[/#]", str(concept).rstrip("/#"))[-1]
+            for language, label in (labels or {"en": code.replace("_", " ").capitalize()}).items():
+                g.add((concept, SKOS.prefLabel, Literal(label, lang=language)))
+
+    def _add_provenance(self, subject, text: str) -> None:
+        for statement in self.g.objects(subject, DCTERMS.provenance):
+            if any(str(label) == text for label in self.g.objects(statement, RDFS.label)):
+                return
+        statement = BNode()
+        self.g.add((statement, RDF.type, DCTERMS.ProvenanceStatement))
+        self.g.add((statement, RDFS.label, Literal(text, lang=bilingual.default_language())))
+        self.g.add((subject, DCTERMS.provenance, statement))
+
+    def _set_concept(self, subject, predicate, authority: tuple[str, frozenset[str]]) -> None:
+        """At most one value, an IRI of the EU table ``authority``; literals and other IRIs
+        naming one of its codes (``Completed``, ``.../adms/status/Completed``) are mapped,
+        the rest left out."""
+        base, codes = authority
+        found = None
+        for obj in list(self.g.objects(subject, predicate)):
+            self.g.remove((subject, predicate, obj))
+            code = re.split(r"[/#]", str(obj).strip().rstrip("/"))[-1].upper().replace(" ", "_")
+            if found is None and (str(obj).startswith(base) or code in codes) and code:
+                found = URIRef(base + code)
+        if found is not None:
+            self.g.add((subject, predicate, found))
+            self._describe_concept(found, CONCEPT_LABELS.get(str(found)))
 
     # URIs of the portal's entities
 

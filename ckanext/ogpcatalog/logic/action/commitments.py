@@ -6,13 +6,17 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-from ckanext.ogpcatalog.commitments import exporter, importer, sheet, trackers
+from ckanext.ogpcatalog.commitments import exporter, importer, jobs
+from ckanext.ogpcatalog.language import current_language
 from ckanext.ogpcatalog.logic import schema
 
-__all__: list[str] = ["ogpcatalog_commitments_import", "ogpcatalog_commitments_export"]
+__all__: list[str] = ["ogpcatalog_commitments_import", "ogpcatalog_commitments_import_show",
+                      "ogpcatalog_commitments_export"]
 
 # Context key of an optional callable(row report dict) run after each row (the CLI's bar).
 PROGRESS = "ogpcatalog_progress"
+# Context key: true to import in this process whatever the size (the CLI, the job itself).
+SYNCHRONOUS = "ogpcatalog_synchronous"
 
 
 def ogpcatalog_commitments_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -21,6 +25,11 @@ def ogpcatalog_commitments_import(context: Context, data_dict: DataDict) -> dict
     Each row is matched to a commitment by its OGP identifier, filed in its action plan
     (created when missing) and written on its own: a bad row is reported and the next one
     goes on. A row that changes nothing is not written. Sysadmins only.
+
+    A file of more rows than ``ckanext.ogpcatalog.commitments.background_rows`` is read and
+    checked now (its errors are answered now) and imported by a background job: the answer
+    is then the job's state (``background`` true, ``id``, ``state``, ``rows_total``...), which
+    ``ogpcatalog_commitments_import_show`` and the page ``/commitments/import/<id>`` follow.
 
     :param csv: the CSV text (or give ``upload``); a JSON list of rows, one key per
         column (as the JSON export writes it), is read too
@@ -44,45 +53,47 @@ def ogpcatalog_commitments_import(context: Context, data_dict: DataDict) -> dict
     :type column_map: string
     :returns: ``counts`` (created, updated, unchanged, error), ``rows`` (per row: row number,
         ogp_id, outcome, name, action_plan, changed fields, errors and warnings naming the
-        column), ``columns`` (known, unknown), ``action_plans_created``, ``dry_run``
+        column), ``columns`` (known, unknown), ``action_plans_created``, ``dry_run``; or,
+        in the background, the job's state (see ``ogpcatalog_commitments_import_show``)
     :rtype: dict
     """
     tk.check_access("ogpcatalog_commitments_import", context, data_dict)
     data = schema.validated(data_dict, schema.ogpcatalog_commitments_import_schema(), context)
-    options = importer.Options(
-        dry_run=data["dry_run"],
-        action_plan=data.get("action_plan"),
-        owner_org=data.get("owner_org"),
-        language=data["language"],
-    )
-    required = [key for key in sheet.REQUIRED if not (key == "country" and options.action_plan)]
-    try:
-        parsed = trackers.read(data["csv"], data["columns"], required, data.get("column_map"))
-    except trackers.ColumnMapError as error:
-        raise tk.ValidationError({"column_map": [str(error)]}) from None
-    except sheet.SheetError as error:
-        raise tk.ValidationError({"csv": [str(error)]}) from None
-    if parsed.language and not data_dict.get("language"):
-        options.language = parsed.language  # the tracker's language unless one is given
-    if parsed.missing:
-        message = tk._("Required columns missing: {columns}").format(
-            columns=", ".join(sheet.header_of(key) for key in parsed.missing))
-        if parsed.unknown:
-            message += ". " + tk._("Unknown columns: {columns}").format(
-                columns=", ".join(parsed.unknown))
-        raise tk.ValidationError({"csv": [message]})
-    run = importer.Importer({"user": context.get("user")}, parsed, options)
+    work = {key: data.get(key) for key in ("csv", "columns", "column_map", "dry_run",
+                                             "action_plan", "owner_org", "language")}
+    work["language_given"] = bool(data_dict.get("language"))
+    read = importer.read_file(work)  # the file's errors are answered now, in any case
+    rows = len(read[0].rows)
+    if rows > jobs.background_rows() and not context.get(SYNCHRONOUS):  # type: ignore[misc]
+        state = jobs.enqueue(work, rows, context.get("user") or "", current_language())
+        return {**_public(state), "background": True}
     progress = context.get(PROGRESS)  # type: ignore[misc]
-    reports = run.run(progress=(lambda report: progress(report.as_dict())) if progress else None)
-    return {
-        "dry_run": options.dry_run,
-        "counts": importer.summary(reports),
-        "rows": [report.as_dict() for report in reports],
-        "columns": {"known": [parsed.headers[i] for i in sorted(parsed.keys)],
-                    "unknown": parsed.unknown},
-        "column_map": parsed.column_map,
-        "action_plans_created": run.plans_created,
-    }
+    return importer.run_file(context.get("user"), work, progress, read)
+
+
+def _public(state: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in state.items() if key != "user"}
+
+
+@tk.side_effect_free
+def ogpcatalog_commitments_import_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The state of a commitments import running in the background (sysadmins only).
+
+    :param id: the import's ``id``, as ``ogpcatalog_commitments_import`` answered it
+    :type id: string
+    :returns: ``id``, ``state`` (``queued``, ``running``, ``finished`` or ``failed``),
+        ``dry_run``, ``rows_total``, ``rows_done``, ``counts`` (so far), ``created``,
+        ``started``, ``finished``, ``error`` (why it failed) and ``result`` (when finished:
+        what ``ogpcatalog_commitments_import`` answers for an import in the request)
+    :rtype: dict
+    """
+    tk.check_access("ogpcatalog_commitments_import_show", context, data_dict)
+    data = schema.validated(data_dict, schema.ogpcatalog_commitments_import_show_schema(),
+                            context)
+    state = jobs.status(data["id"])
+    if state is None:
+        raise tk.ObjectNotFound(tk._("Import not found (imports are kept for seven days)"))
+    return _public(state)
 
 
 @tk.side_effect_free

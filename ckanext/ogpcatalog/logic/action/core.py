@@ -12,6 +12,9 @@ from ckanext.ogpcatalog.dcat.harvester import check_source_url
 from ckanext.ogpcatalog.fields.core_types import check_core_field_types
 from ckanext.ogpcatalog.language.display_names import localize_all
 from ckanext.ogpcatalog.fields.repeating import drop_blank_items
+from ckanext.ogpcatalog.logic.foreign_records import (foreign_uploads_as_links,
+                                                      refuse_copied_harvest_source,
+                                                      strip_foreign_harvest_attribution)
 
 __all__ = ["organization_show", "organization_list", "group_show", "group_list",
            "package_create", "package_update"]
@@ -38,10 +41,17 @@ def _checked_dataset_write(next_action: Action, context: Context, data_dict: Dat
     """``package_create``/``package_update`` after the extension's checks of the input."""
     check_core_field_types(data_dict)
     data_dict = drop_blank_items(data_dict)
+    # Another portal's dataset (ckanapi load): its harvest attribution and uploads stay there.
+    data_dict = foreign_uploads_as_links(strip_foreign_harvest_attribution(data_dict))
     check_source_url(data_dict)  # a harvest source's URL, as the harvester will fetch it
     return next_action(context, data_dict)
 
 
-package_create = tk.chained_action(_checked_dataset_write)
+def _checked_dataset_create(next_action: Action, context: Context, data_dict: DataDict) -> Any:
+    refuse_copied_harvest_source(data_dict)
+    return _checked_dataset_write(next_action, context, data_dict)
+
+
+package_create = tk.chained_action(_checked_dataset_create)
 package_update = tk.chained_action(_checked_dataset_write)
 

@@ -15,7 +15,7 @@ from ckan.types import Context, DataDict
 from ckanext.ogpcatalog.metrics import indicators, linkcheck, obligations, snapshots
 from ckanext.ogpcatalog.metrics import model as _model  # noqa: F401  (tables on CKAN's metadata)
 from ckanext.ogpcatalog.logic import schema
-from ckanext.ogpcatalog.metrics.filters import Filters, Paging, get_institution
+from ckanext.ogpcatalog.metrics.filters import FILTER_KEYS, Filters, Paging, get_institution
 
 __all__: list[str] = [
     "ogpcatalog_metrics_summary_show", "ogpcatalog_institution_metrics_list",
@@ -225,12 +225,27 @@ def ogpcatalog_metrics_timeseries_show(context: Context, data_dict: DataDict
     :param interval: ``month`` (default, each month's last point) or ``day``
     :param start: first day, ``YYYY-MM-DD`` (optional)
     :param end: last day, ``YYYY-MM-DD`` (optional)
+    :param institution_type, sector, government_level, dataset_type, theme: filters
+        (optional): the monthly history of ``datasets_public`` or ``publishing_institutions``
+        rebuilt from the creation dates of today's datasets that match them
     :rtype: dictionary
     """
     tk.check_access("ogpcatalog_metrics_timeseries_show", context, data_dict)
     data = schema.validated(data_dict, schema.ogpcatalog_metrics_timeseries_show_schema(),
                             context)
     institution = get_institution(data["institution"]) if data.get("institution") else None
+    filters = Filters.of({**data, "institution": [institution["id"]] if institution else []})
+    if any(getattr(filters, key) for key in FILTER_KEYS if key != "institution"):
+        # The snapshots hold no filtered figures: the history is rebuilt from creation dates.
+        if data["indicator"] not in indicators.HISTORY_INDICATORS:
+            raise tk.ValidationError({"indicator": [tk._(
+                "With filters, the history is available for {indicators} only.").format(
+                    indicators=", ".join(indicators.HISTORY_INDICATORS))]})
+        return {"indicator": data["indicator"],
+                "institution": institution["name"] if institution else None,
+                "interval": "month", "filters": filters.as_dict(),
+                "points": indicators.filtered_history(data["indicator"], filters,
+                                                      data["start"], data["end"])}
     return {"indicator": data["indicator"],
             "institution": institution["name"] if institution else None,
             "interval": data["interval"],

@@ -3,7 +3,8 @@
 ``tk.blanket.auth_functions`` registers every name in ``__all__``.
 """
 from ckanext.ogpcatalog.logic.auth.commitments import (
-    ogpcatalog_commitments_export, ogpcatalog_commitments_import)
+    ogpcatalog_commitments_export, ogpcatalog_commitments_import,
+    ogpcatalog_commitments_import_show)
 from ckanext.ogpcatalog.logic.auth.harvest import ogpcatalog_harvest_source_dry_run
 from ckanext.ogpcatalog.logic.auth.metrics import (
     ogpcatalog_compliance_list, ogpcatalog_coverage_matrix_show, ogpcatalog_dataset_quality_list,
@@ -26,7 +27,8 @@ __all__ = [
     "ogpcatalog_institution_metrics_show", "ogpcatalog_metrics_timeseries_show",
     "ogpcatalog_overdue_dataset_list", "ogpcatalog_dataset_quality_list",
     # commitments
-    "ogpcatalog_commitments_import", "ogpcatalog_commitments_export",
+    "ogpcatalog_commitments_import", "ogpcatalog_commitments_import_show",
+    "ogpcatalog_commitments_export",
     # OCDS
     "ogpcatalog_ocds_summary_show", "ogpcatalog_ocds_validate",
     "ogpcatalog_ocds_suggestions_show", "ogpcatalog_ocds_suggestions_apply",

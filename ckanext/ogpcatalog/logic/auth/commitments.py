@@ -6,11 +6,17 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.types import AuthResult, Context, DataDict
 
-__all__: list[str] = ["ogpcatalog_commitments_import", "ogpcatalog_commitments_export"]
+__all__: list[str] = ["ogpcatalog_commitments_import", "ogpcatalog_commitments_import_show",
+                      "ogpcatalog_commitments_export"]
 
 
 def ogpcatalog_commitments_import(context: Context, data_dict: DataDict) -> AuthResult:
     """Sysadmins only (they pass every auth function before it runs)."""
+    return {"success": False, "msg": tk._("Only system administrators can import commitments")}
+
+
+def ogpcatalog_commitments_import_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Sysadmins only, as the import."""
     return {"success": False, "msg": tk._("Only system administrators can import commitments")}
 
 
