@@ -332,7 +332,7 @@ step_solr_index() {
 AXE_CORE_VERSION=4.14.1
 step_axe() {
     local have
-    have="$(sed -n 's/^ *"version": *"\(.*\)",*$/\1/p' "$STATE_DIR/node/node_modules/axe-core/package.json" 2>/dev/null | head -n1)"
+    have="$(sed -n 's/^ *"version": *"\(.*\)",*$/\1/p' "$STATE_DIR/node/node_modules/axe-core/package.json" 2>/dev/null | head -n1 || true)"
     if [[ $have == "$AXE_CORE_VERSION" ]]; then
         note "axe-core $have"
         return 0
