@@ -61,3 +61,21 @@ def test_job_statistics_on_admin_and_report_pages_are_in_spanish(app, harvested)
         body = app.get(path, headers=headers, status=200).body
         assert english_strings(body) == [], path
         assert "sin cambios" in body and "agregados" in body, path
+
+
+@pytest.mark.parametrize("status, spanish", [
+    ("New", "Esta fuente ya tiene un trabajo pendiente de ejecutar"),
+    ("Running", "Detener este trabajo"),
+])
+def test_source_admin_buttons_of_a_pending_or_running_job_are_in_spanish(app, harvested, status,
+                                                                          spanish):
+    # ckanext-harvest 1.6.3 writes these buttons' texts in English outside _()
+    from ckan import model
+    harvested["job"].status = status
+    model.Session.add(harvested["job"])
+    model.Session.commit()
+    name, headers = harvested["source"], harvested["headers"]
+    body = app.get(f"/harvest/admin/{name}", headers=headers, status=200).body
+    assert spanish in body
+    assert "There already is an unrun job" not in body and "Stop this Job" not in body
+    assert "Volver a recolectar" in body

@@ -159,6 +159,8 @@ HARVEST_MESSAGES = (
        "significant amount of time to finish harvesting. Please confirm you would like us to "
        "start reharvesting."),
     N_("Clear"),
+    # the flash message after "Reharvest" (ckanext/harvest/utils.py)
+    N_("Harvest will start shortly. Refresh this page for updates."),
     N_("Delete all harvest jobs and existing datasets from this source"),
     N_("Warning: This will remove all datasets for this source, as well as all previous job "
        "reports. Are you sure you want to continue?"),
