@@ -137,7 +137,9 @@ class TestDryRun:
         owners = {r["title"]: r["owner_org"] for r in result["create"]}
         assert owners["Presupuesto de la Administración Pública Nacional 2018"] == hacienda["id"]
         assert owners["Establecimientos educativos"] == org["id"]  # unknown publisher
-        assert any("Ministerio de Educación" in e for e in result["errors"])
+        # an unknown publisher is a notice, not an error (issue 18: warnings are not errors)
+        assert any("Ministerio de Educación" in n for n in result["notices"])
+        assert not any("Ministerio de Educación" in e for e in result["errors"])
 
     def test_institution_admin_may_run_it_editor_may_not(self, server, org):
         admin, editor = factories.User(), factories.User()
