@@ -26,6 +26,7 @@ ADMINS_OF_A = {"admin", "sysadmin"}
 EXPECTED = {
     # OGP commitments
     "ogpcatalog_commitments_import": (lambda t: {}, SYSADMIN, SYSADMIN),
+    "ogpcatalog_commitments_import_show": (lambda t: {"id": "any-import"}, SYSADMIN, SYSADMIN),
     "ogpcatalog_commitments_export": (lambda t: {}, EVERYONE, EVERYONE),
     # Harvest
     "ogpcatalog_harvest_source_dry_run": (lambda t: {"id": t["source"]}, ADMINS_OF_A, ADMINS_OF_A),

@@ -115,6 +115,7 @@ RECIPES: dict[str, Recipe] = {
         lambda t: {}),
     "ogpcatalog_ocds.apply_suggestions": (lambda t: {"id": t["procurement"]["name"]},
                                           lambda t: {"fields": ["ocds_version"]}),
+    "ogpcatalog_portal.publish": (lambda t: {"id": t["procurement"]["name"]}, lambda t: {}),
     **{k: v for kind in DATASET_TYPES for k, v in _dataset_recipes(kind).items()},
     **{k: v for kind in GROUP_TYPES for k, v in _group_recipes(kind).items()},
 }
