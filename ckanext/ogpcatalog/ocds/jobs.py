@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 DATASET_TYPE = "procurement"
 MAX_VALUES_KEY = "ckanext.ogpcatalog.ocds.max_values"
+# its declared default, also where no CKAN config is loaded (bench/ocds.py, scripts)
+DEFAULT_MAX_VALUES = 2_000_000
 JSON_FORMATS = {"json", "ocds", "jsonl", "json lines", "ndjson", "application/json", "ocds json", "json/ocds"}
 JSON_EXTENSIONS = (".json", ".jsonl", ".ndjson")
 OTHER_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods", ".pdf", ".zip", ".gz", ".xml", ".html", ".htm",
@@ -174,7 +176,8 @@ def check_size(raw: bytes) -> None:
         json_input.check_nesting(raw)
     except json_input.TooDeep as error:
         raise detect.FileProblem("too_deep", **error.params) from None
-    limit = int(tk.config.get(MAX_VALUES_KEY))
+    value = tk.config.get(MAX_VALUES_KEY)
+    limit = int(value) if value not in (None, "") else DEFAULT_MAX_VALUES
     if (count := json_input.value_count(raw)) > limit:
         raise detect.FileProblem("too_many_values", count=count, limit=limit,
                                  setting=MAX_VALUES_KEY)
