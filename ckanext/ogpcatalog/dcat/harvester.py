@@ -52,6 +52,7 @@ from ckanext.ogpcatalog.dcat.source_config import (
     QUAD_FORMATS, ConfigError, SourceConfig, parse_config)
 from ckanext.ogpcatalog.dcat.vocabulary import dataset_type_of, language_code_of_tag
 from ckanext.ogpcatalog.upstream.harvest_config_errors import patch_harvest_config_validator
+from ckanext.ogpcatalog.logic.validators import unsafe_url_scheme
 from ckanext.ogpcatalog.upstream.stock_dcat_fetch import guard_stock_dcat_fetch
 
 log = logging.getLogger(__name__)
@@ -282,6 +283,27 @@ def _is_harvest_source(data_dict: dict[str, Any]) -> bool:
     return existing is not None and existing.type == "harvest"
 
 
+_RESOURCE_ADDRESS_KEYS = ("url", "access_url", "download_url")
+
+
+def _drop_unsafe_addresses(dataset: dict[str, Any], guid: str | None) -> list[Message]:
+    """Leave out the distribution addresses a resource may not link to (``javascript:``,
+    ``data:``...), which the resource schema refuses: the record is imported without them,
+    with a notice, rather than refused whole."""
+    notices = []
+    for resource in dataset.get("resources") or ():
+        for key in _RESOURCE_ADDRESS_KEYS:
+            scheme = unsafe_url_scheme(resource.get(key))
+            if scheme:
+                resource[key] = ""
+                notices.append(Message(N_(
+                    "Dataset {guid}: the address of distribution \"{resource}\" starts with "
+                    "{scheme}: and was left out (only http, https and ftp addresses are kept)."),
+                    {"guid": guid or "-", "resource": str(resource.get("name") or "")[:200],
+                     "scheme": scheme}))
+    return notices
+
+
 def check_source_url(data_dict: dict[str, Any]) -> None:
     """Refuse the URL of a new or updated harvest source of ANY type (ours, ckanext-dcat's stock
     ``dcat_rdf``...) that the guarded fetcher would refuse (called by the main plugin's chained
@@ -481,6 +503,7 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         if reason:
             return PlannedRecord(guid, title, "skip",
                                  Message(reason, {"guid": guid or "-", "title": title[:200]}))
+        unsafe_addresses = _drop_unsafe_addresses(dataset, guid)
         dataset.setdefault("extras", [])
         dataset["extras"] = [e for e in dataset["extras"] if e.get("key") != "guid"]
         dataset["extras"].append({"key": "guid", "value": guid})
@@ -493,6 +516,7 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         if match.org_id:
             dataset["owner_org"] = match.org_id
         notices = [unknown_publisher_notice(publisher, guid)] if match.how == "source" else []
+        notices.extend(unsafe_addresses)
         if guid and STABLE_ID_PREFIX in guid:  # a data.json record without identifier
             notices.append(Message(N_(
                 "The record \"{title}\" has no identifier: it was given {guid}, made from its "

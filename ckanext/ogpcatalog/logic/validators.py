@@ -346,15 +346,27 @@ _UNSAFE_SCHEMES = ("javascript", "data", "vbscript", "file", "blob", "about")
 _IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f]")
 
 
+def unsafe_url_scheme(value: Any) -> str | None:
+    """The scheme of an address a resource may not link to (``javascript``, ``data``,
+    ``vbscript``, anything but http(s) and ftp(s)), as a browser would read it; None when the
+    address is safe (or an uploaded file's name)."""
+    if not isinstance(value, str):
+        return None
+    compact = _IGNORED_IN_URL.sub("", value).lower()
+    scheme = urlsplit(compact).scheme if ":" in compact else ""
+    if scheme in _UNSAFE_SCHEMES or (scheme and len(scheme) > 1
+                                     and scheme not in ("http", "https", "ftp", "ftps")):
+        return scheme
+    return None
+
+
 def ogpcatalog_resource_url(value: Any, context: Any = None) -> Any:
     """A resource's address: an uploaded file's name, or a link whose scheme is http(s) or
     ftp(s); ``javascript:``, ``data:``, ``vbscript:`` and the like are refused."""
     if value is tk.missing or value is None or not isinstance(value, str):
         return value
-    compact = _IGNORED_IN_URL.sub("", value).lower()
-    scheme = urlsplit(compact).scheme if ":" in compact else ""
-    if scheme in _UNSAFE_SCHEMES or (scheme and len(scheme) > 1
-                                     and scheme not in ("http", "https", "ftp", "ftps")):
+    scheme = unsafe_url_scheme(value)
+    if scheme:
         raise tk.Invalid(tk._("Addresses starting with {scheme}: are not allowed: give an "
                               "address starting with http:// or https://, or upload a file")
                          .format(scheme=scheme))
