@@ -6,8 +6,10 @@
  *
  * This names them after the original field's label: its combobox and search box get
  * aria-labelledby the label (given an id if it has none), ahead of what select2 already puts
- * there (a single selection's current value). Select2 builds its containers when CKAN's
- * modules start, and again after htmx swaps, so a MutationObserver watches for them.
+ * there (a single selection's current value); a single selection's rendered value is a
+ * role=textbox of its own, named the same way (it has no name while nothing is chosen).
+ * Select2 builds its containers when CKAN's modules start, and again after htmx swaps, so a
+ * MutationObserver watches for them.
  */
 (function () {
   'use strict';
@@ -34,7 +36,7 @@
     if (!field || !field.classList.contains('select2-hidden-accessible')) { return; }
     var labelId = labelIdFor(field);
     if (!labelId) { return; }
-    container.querySelectorAll('.select2-selection, .select2-search__field').forEach(function (element) {
+    container.querySelectorAll('.select2-selection, .select2-selection__rendered[role], .select2-search__field').forEach(function (element) {
       labelledBy(element, labelId);
     });
     // The search box's own aria-label ("Search", select2's English) is now overridden.
