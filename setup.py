@@ -37,6 +37,9 @@ TEST_TOOLS = [
     "gunicorn==23.0.0",
     # DCAT-AP 3 SHACL validation of our output; fuzzing; browser journeys; load benchmark.
     "pyshacl==0.40.1",
+    # JSON Schema validation of our data.json outputs (Argentina's profile, DCAT-US 1.1) in tests.
+    "jsonschema==4.26.0",
+    "referencing==0.37.0",
     "hypothesis==6.170.15",
     "playwright==1.65.2",
     "locust==2.47.0",
@@ -62,6 +65,7 @@ setup(
             "*/*.yaml",
             "*/*.csv",
             "commitments/column_maps/*.yaml",
+            "dcat/profile/*.yaml",
             "templates/**/*",
             "assets/**/*",
             "public/**/*",

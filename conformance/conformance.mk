@@ -13,7 +13,9 @@ conformance-solr:
 	$(CONFORMANCE_ENV) $(VENV_PY) conformance/run.py --solr
 
 # `make conformance-corpus`: harvest every file of the DCAT corpus (../shared/corpus/dcat) over
-# HTTP; prints a table and writes test-results/dcat-conformance-corpus.json (opt-in, slow).
+# HTTP; prints a table and writes test-results/dcat-conformance-corpus.json (opt-in locally,
+# about 45 minutes; .ci/run runs it after make test whenever ../shared/corpus/dcat exists,
+# without the two large Argentine catalogues: OGPCATALOG_CORPUS_EXCLUDE).
 .PHONY: conformance-corpus
 conformance-corpus:
 	OGPCATALOG_CORPUS=1 $(CONFORMANCE_ENV) $(VENV_PY) -m pytest tests/dcat/test_conformance_corpus.py -q -s -p no:cacheprovider

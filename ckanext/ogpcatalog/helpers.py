@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import logging
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +20,7 @@ from babel.numbers import format_currency, format_decimal
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.language import current_language, type_names
 from ckanext.ogpcatalog.commitments.evidence import ogpcatalog_evidence_freshness  # noqa: F401
+from ckanext.ogpcatalog.dcat import schema_org
 from ckanext.ogpcatalog.fields import bilingual
 from ckanext.ogpcatalog.search import facets
 
@@ -37,6 +39,8 @@ __all__ = [
     "ogpcatalog_codelist_choices",
     "ogpcatalog_codelist_label",
     "ogpcatalog_dataset_title",
+    "ogpcatalog_dataset_label",
+    "ogpcatalog_dataset_labels",
     "ogpcatalog_institution_options",
     "ogpcatalog_institution_title",
     "ogpcatalog_commitment_evidence",
@@ -58,6 +62,7 @@ __all__ = [
 ]
 
 
+log = logging.getLogger(__name__)
 _language = current_language
 
 
@@ -206,12 +211,19 @@ def ogpcatalog_language_name(language: str) -> str:
 
 def ogpcatalog_bilingual_form_values(data: dict[str, Any], field_name: str) -> dict[str, str]:
     """What the side-by-side inputs of a bilingual field show: the submitted inputs after a
-    failed submission, else the stored value."""
+    failed submission, else the stored value (else CKAN's plain field, in the default
+    language)."""
     typed = {lang: data[f"{field_name}-{lang}"] for lang in bilingual.LANGUAGES
              if f"{field_name}-{lang}" in data}
     if typed:
         return {lang: str(text or "") for lang, text in typed.items()}
-    return bilingual.loads(data.get(field_name))
+    stored = bilingual.loads(data.get(field_name))
+    plain = data.get(field_name[: -len("_translated")]) if field_name.endswith("_translated") else None
+    if not stored and isinstance(plain, str) and plain.strip():
+        # A theme or institution created before its schema had bilingual fields: its plain
+        # title/description is the default language's text.
+        return {bilingual.default_language(): plain}
+    return stored
 
 
 def ogpcatalog_text(value: Any) -> str:
@@ -243,10 +255,25 @@ def ogpcatalog_group_bilingual(group: dict[str, Any], field: str) -> Any:
         extras = {e.get("key"): e.get("value") for e in group.get("extras") or ()
                   if isinstance(e, dict)}
         value = extras.get(field)
+    if value in (None, "", {}) and "extras" not in group and group.get("name"):
+        # A theme or institution inside a dataset dict carries only its plain fields.
+        value = _group_shown(group).get(field)
     if value in (None, "", {}):
         plain = field[: -len("_translated")] if field.endswith("_translated") else field
         value = group.get("display_name" if plain == "title" else plain) or ""
     return bilingual.loads(value) if isinstance(value, str) and value.startswith("{") else value
+
+
+def _group_shown(group: dict[str, Any]) -> dict[str, Any]:
+    """The group (theme, action plan) or institution a dataset dict names, as its show action
+    gives it; empty when it cannot be read."""
+    action = "organization_show" if group.get("is_organization") else "group_show"
+    try:
+        return tk.get_action(action)({}, {
+            "id": group["name"], "include_datasets": False, "include_dataset_count": False,
+            "include_users": False, "include_groups": False, "include_followers": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return {}
 
 
 # --- codelists ---
@@ -271,6 +298,26 @@ def ogpcatalog_dataset_title(name: str) -> str:
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return name
     return ogpcatalog_text(dataset.get("title_translated")) or dataset.get("title") or name
+
+
+def ogpcatalog_dataset_label(dataset: dict[str, Any] | str) -> str:
+    """How the evidence picker names a dataset (a dict or its name): its title in the
+    visitor's language and its institution ("Puntos wifi — Ministerio de Telecomunicaciones");
+    its name when it cannot be read."""
+    if isinstance(dataset, str):
+        try:
+            dataset = tk.get_action("package_show")({}, {"id": dataset})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            return dataset
+    title = ogpcatalog_text(dataset.get("title_translated")) or dataset.get("title") or dataset["name"]
+    institution = (dataset.get("organization") or {}).get("name")
+    return f"{title} — {ogpcatalog_institution_title(institution)}" if institution else title
+
+
+def ogpcatalog_dataset_labels(names: list[str]) -> str:
+    """The evidence picker's labels of the datasets already chosen, as a JSON object by name
+    (plain text, so that the template escapes it into its attribute)."""
+    return json.dumps({name: ogpcatalog_dataset_label(name) for name in names}, ensure_ascii=False)
 
 
 def ogpcatalog_institution_options() -> list[dict[str, str]]:
@@ -643,3 +690,20 @@ def ogpcatalog_harvest_job_notices(job_id: str) -> list[dict[str, str]]:
     from ckanext.ogpcatalog.dcat.publishers import job_notices
 
     return job_notices(job_id)
+
+
+def ogpcatalog_schema_org(pkg: dict[str, Any]) -> str:
+    """The schema.org ``Dataset`` JSON-LD of a dataset page, in the page's language, safe to
+    put inside ``<script type="application/ld+json">`` (dcat/schema_org.py); empty (and
+    logged) when the dataset cannot be described, so that its page still opens."""
+    try:
+        page_url = tk.h.url_for(f"{pkg.get('type') or 'dataset'}.read", id=pkg["name"],
+                                _external=True)
+        return schema_org.script_json(schema_org.dataset_to_schema_org(pkg, _language(),
+                                                                       page_url))
+    except Exception:  # noqa: BLE001 - a record that cannot be described keeps its page
+        log.exception("schema.org: dataset %s not described", pkg.get("name"))
+        return ""
+
+
+__all__ += ["ogpcatalog_schema_org"]

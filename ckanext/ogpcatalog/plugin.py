@@ -14,8 +14,11 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.dcat.interfaces import IDCATURIGenerator
+
 from ckanext.ogpcatalog.commitments import evidence
 from ckanext.ogpcatalog.commitments.plan_membership import sync_action_plan_membership
+from ckanext.ogpcatalog.dcat.profile import uris as dcat_uris
 from ckanext.ogpcatalog.language.api import ApiLanguageMiddleware, translate_api_errors
 from ckanext.ogpcatalog.logic import chains
 from ckanext.ogpcatalog.metrics import facts as metrics_facts
@@ -47,6 +50,7 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ITemplateHelpers)
     p.implements(p.ISignal)
+    p.implements(IDCATURIGenerator, inherit=True)
 
     # IConfigurer
     def update_config(self, config: CKANConfig):
@@ -105,3 +109,10 @@ class OgpCatalogPlugin(DefaultTranslation, p.SingletonPlugin):
 
     def organization_facets(self, facets_dict, organization_type, package_type):
         return facets.add_organization_facets(facets_dict)
+
+    # IDCATURIGenerator: one RDF node per record (dcat/profile/uris.py)
+    def dataset_uri(self, dataset_dict: dict[str, Any], default_uri: str) -> str | None:
+        return dcat_uris.dataset_uri(dataset_dict, default_uri)
+
+    def resource_uri(self, resource_dict: dict[str, Any], default_uri: str) -> str | None:
+        return dcat_uris.resource_uri(resource_dict, default_uri)

@@ -4,6 +4,13 @@
   sets ``ckan.plugins`` with a ``ckan_config`` mark (``"harvest test_harvester"``, ``"dcat"``)
   runs on the embedded backend too, as a portal that lists it first in its config would.
   The config value itself is left as the test set it.
+- A test that points ``solr_url`` at a dead Solr (``@pytest.mark.ckan_config("solr_url", ...)``:
+  CKAN's index-outage tests, ``test_package_search_connection_errors`` and
+  ``TestPackageNew::test_new_indexerror``) runs with the embedded index unreachable instead:
+  the embedded backend ignores ``solr_url``, so during the test's call the privileges on its
+  index table are revoked from the database user, a real outage of the index (the one
+  tests/search/test_failures.py also uses), and granted back afterwards. What the test then
+  checks is what a user sees on an outage of the embedded index: core's API and page errors.
 - Every test's outcome is written by node id to the JSON file named by ``$PEERS_RESULTS``
   (passed, failed, error, skipped, xfailed), for conformance/peers.py to compare with the
   expected failures.
@@ -13,11 +20,15 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
+import sqlalchemy as sa
+
 import ckan.plugins as plugins
 import ckan.plugins.core as plugins_core
 from ckan.common import aslist, config
 
 SEARCH_PLUGIN = "ogpcatalog_search"
+INDEX_PRIVILEGES = "SELECT, INSERT, UPDATE, DELETE"
 
 _outcomes: dict[str, str] = {}
 
@@ -30,6 +41,31 @@ def _load_all_search_first(force_update: bool = False) -> None:
 
 plugins_core.load_all = _load_all_search_first
 plugins.load_all = _load_all_search_first
+
+
+def _points_at_a_dead_solr(item) -> bool:
+    return any(mark.args and mark.args[0] == "solr_url" for mark in item.iter_markers("ckan_config"))
+
+
+def _index_privileges(statement: str) -> None:
+    import ckan.model as model
+    from ckanext.ogpcatalog.search.model import INDEX_TABLE
+
+    model.Session.remove()  # no pooled connection keeps a transaction open on the table
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text(statement.format(privileges=INDEX_PRIVILEGES, table=INDEX_TABLE)))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    if not _points_at_a_dead_solr(item):
+        yield
+        return
+    _index_privileges("REVOKE {privileges} ON {table} FROM CURRENT_USER")
+    try:
+        yield
+    finally:
+        _index_privileges("GRANT {privileges} ON {table} TO CURRENT_USER")
 
 
 def pytest_runtest_logreport(report) -> None:

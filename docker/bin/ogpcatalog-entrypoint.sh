@@ -24,8 +24,8 @@ esac
 
 ckan config-tool "$CKAN_INI" \
     "ckan.plugins = ${CKAN__PLUGINS}" \
-    "scheming.dataset_schemas = ckanext.ogpcatalog.schemas:dataset.yaml ckanext.ogpcatalog.schemas:procurement.yaml ckanext.ogpcatalog.schemas:commitment.yaml" \
-    "scheming.group_schemas = ckanext.ogpcatalog.schemas:action_plan.yaml" \
+    "scheming.dataset_schemas = ckanext.ogpcatalog.schemas:dataset.yaml ckanext.ogpcatalog.schemas:procurement.yaml ckanext.ogpcatalog.schemas:commitment.yaml ckanext.ogpcatalog.schemas:dataset_series.yaml ckanext.ogpcatalog.schemas:data_service.yaml" \
+    "scheming.group_schemas = ckanext.ogpcatalog.schemas:theme.yaml ckanext.ogpcatalog.schemas:action_plan.yaml" \
     "scheming.organization_schemas = ckanext.ogpcatalog.schemas:institution.yaml" \
     "scheming.presets = ckanext.scheming:presets.json ckanext.ogpcatalog.schemas:presets.yaml" \
     "SECRET_KEY = ${CKAN_SECRET_KEY}" \

@@ -50,7 +50,9 @@ def _graph(body: str, fmt: str) -> rdflib.Graph:
 
 
 def _titles(graph: rdflib.Graph) -> set[str]:
-    return {str(t) for d in graph.subjects(rdflib.RDF.type, DCAT.Dataset)
+    """The titles of every record served: datasets and (issue 20) data services of their own."""
+    return {str(t) for kind in (DCAT.Dataset, DCAT.DataService)
+            for d in graph.subjects(rdflib.RDF.type, kind)
             for t in graph.objects(d, DCTERMS.title)}
 
 

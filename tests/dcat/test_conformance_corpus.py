@@ -11,10 +11,14 @@ at least one (unless the harvester refused the whole catalogue with a reported e
 DTD), every file we cannot read fails with a reported error, and the feed survives what was
 harvested (issue 20): each public dataset harvested answers 200 at ``/dataset/<name>.ttl``
 and, once every file is in, every page of ``/catalog.ttl``, ``.rdf`` and ``.jsonld`` answers 200
-and every ``/catalog.ttl`` page conforms to the SEMIC DCAT-AP 3.0.1 SHACL shapes (the
-violations by path are printed).
+and every ``/catalog.ttl`` page, and the first ``ENDPOINTS_CHECKED`` dataset endpoints of each
+file, conform to the SEMIC DCAT-AP 3.0.1 SHACL shapes (the violations by path and by corpus
+folder are printed, with a table per folder: files, datasets found, imported, catalogues
+refused, violations; and the run time).
 Run with ``OGPCATALOG_CORPUS=1``; skipped otherwise. ``OGPCATALOG_CORPUS_FILTER=NSIP`` (a
-substring of the file's path under the corpus) harvests only the matching files.
+substring of the file's path under the corpus) harvests only the matching files,
+``OGPCATALOG_CORPUS_EXCLUDE=_617datasets,_639datasets`` all but those (comma-separated);
+``OGPCATALOG_CORPUS_REPORT`` writes the JSON report elsewhere.
 """
 from __future__ import annotations
 
@@ -41,12 +45,16 @@ from tests.dcat.test_conformance_quick import SHAPES, load_shapes, violations
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "corpus" / "dcat"
-REPORT = REPO / "test-results" / "dcat-conformance-corpus.json"
+REPORT = Path(os.environ.get("OGPCATALOG_CORPUS_REPORT")
+              or REPO / "test-results" / "dcat-conformance-corpus.json")
 RDF_FORMATS = {".ttl": ("turtle", "text/turtle"), ".rdf": ("xml", "application/rdf+xml"),
                ".xml": ("xml", "application/rdf+xml"), ".nt": ("nt", "application/n-triples"),
                ".jsonld": ("json-ld", "application/ld+json")}
 SOURCE_FORMATS = {"turtle": "turtle", "xml": "rdf/xml", "json-ld": "json-ld", "nt": None}
 CATALOGUE_FORMATS = ("ttl", "rdf", "jsonld")
+# The dataset endpoints of each file validated on their own with the SEMIC shapes (the
+# catalogue pages hold every dataset; these check the per-dataset graphs).
+ENDPOINTS_CHECKED = 3
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 
 pytestmark = [
@@ -128,10 +136,13 @@ def _files() -> list[Path]:
     if not CORPUS.is_dir():
         return []
     only = os.environ.get("OGPCATALOG_CORPUS_FILTER", "")
+    left_out = [t.strip().lower() for t in os.environ.get("OGPCATALOG_CORPUS_EXCLUDE",
+                                                          "").split(",") if t.strip()]
     return sorted(p for p in CORPUS.rglob("*") if p.is_file()
                   and (p.suffix.lower() in RDF_FORMATS or p.suffix.lower() == ".json"
                        or p.suffix.lower() == ".csv")
-                  and only.lower() in str(p.relative_to(CORPUS)).lower())
+                  and only.lower() in str(p.relative_to(CORPUS)).lower()
+                  and not any(t in str(p.relative_to(CORPUS)).lower() for t in left_out))
 
 
 def _get_status(app, url: str) -> tuple[int, str]:
@@ -143,16 +154,26 @@ def _get_status(app, url: str) -> tuple[int, str]:
     return response.status_code, response.body
 
 
-def _unserved_datasets(app, source_id: str) -> list[str]:
-    """The public datasets of a harvest source whose .ttl endpoint does not answer 200."""
+def _unserved_datasets(app, source_id: str, served: dict[str, str], relative: str,
+                       shapes: rdflib.Graph | None) -> tuple[list[str], list[str]]:
+    """(the public datasets of a harvest source whose .ttl endpoint does not answer 200, the
+    SEMIC violations of the first ``ENDPOINTS_CHECKED`` endpoints). ``served`` gets the IRIs
+    each endpoint describes, by file (to say which folder a catalogue violation comes from)."""
     found = call_action("package_search", fq=f"harvest_source_id:{source_id}", rows=1000,
                         fl="name")["results"]
-    problems = []
-    for dataset in found:
-        status, body = _get_status(app, f"/dataset/{dataset['name']}.ttl")
+    problems, shacl = [], []
+    for number, dataset in enumerate(found):
+        url = f"/dataset/{dataset['name']}.ttl"
+        status, body = _get_status(app, url)
         if status != 200:
-            problems.append(f"/dataset/{dataset['name']}.ttl answered {status}: {body[:200]}")
-    return problems
+            problems.append(f"{url} answered {status}: {body[:200]}")
+            continue
+        graph = rdflib.Graph().parse(data=body, format="turtle")
+        for subject in set(graph.subjects(RDF.type, None)):
+            served.setdefault(str(subject), relative)
+        if shapes is not None and number < ENDPOINTS_CHECKED:
+            shacl += [f"{url}: {line}" for line in violations(graph, shapes)]
+    return problems, shacl
 
 
 def _unserved_catalogue_pages(app) -> tuple[int, list[str]]:
@@ -194,12 +215,66 @@ def _catalogue_violations(app, pages: int) -> list[str]:
     return found
 
 
+def _folder(relative: str) -> str:
+    """The corpus folder of a file (``dcat-ap-es/rdf``, ``argentina/nodes``)."""
+    return str(Path(relative).parent)
+
+
+def _violation_folder(line: str, served: dict[str, str]) -> str:
+    """The folder of the file whose dataset a violation line ("path | message | value |
+    focus node") is about."""
+    focus = line.rsplit(" | ", 1)[-1].strip()
+    return _folder(served[focus]) if focus in served else "?"
+
+
+def _print_summary(rows: list[dict], shacl: list[str], endpoint_shacl: list[str],
+                   served: dict[str, str], pages: int, seconds: float) -> None:
+    by_path = Counter(line.split(" | ")[0].split(": ", 1)[-1] for line in shacl)
+    by_folder = Counter(_violation_folder(line, served) for line in shacl)
+    print(f"\nSEMIC DCAT-AP 3.0.1 SHACL over {pages} catalogue pages: {len(shacl)} violations; "
+          f"by path {dict(by_path)}; by folder {dict(by_folder)}")
+    print(f"SEMIC SHACL over the first {ENDPOINTS_CHECKED} dataset endpoints of each file: "
+          f"{len(endpoint_shacl)} violations "
+          f"{dict(Counter(line.split(' | ')[0].split(': ')[-1] for line in endpoint_shacl))}")
+    print(f"\n{'file':<72} {'status':<16} {'found':>6} {'imported':>8} {'errors':>6}  reason")
+    for row in rows:
+        reason = row.get("reason") or (row.get("first_error") if not row.get("imported") else "")
+        print(f"{row['file'][:72]:<72} {row['status']:<16} {row.get('found', ''):>6} "
+              f"{row.get('imported', ''):>8} {row.get('errors', ''):>6}  {(reason or '')[:90]}")
+    folders: dict[str, Counter] = {}
+    for row in rows:
+        counts = folders.setdefault(_folder(row["file"]), Counter())
+        counts["files"] += 1
+        counts["catalogues"] += "found" in row
+        counts["found"] += row.get("found", 0)
+        counts["imported"] += row.get("imported", 0)
+        counts["refused"] += bool("found" in row and row.get("found") and not row["imported"])
+        counts["violations"] += 0
+    for line in shacl:
+        folders.setdefault(_violation_folder(line, served), Counter())["violations"] += 1
+    print(f"\n{'folder':<40} {'files':>5} {'catalogues':>10} {'found':>6} {'imported':>8} "
+          f"{'refused':>7} {'violations':>10}")
+    for folder, counts in sorted(folders.items()):
+        print(f"{folder:<40} {counts['files']:>5} {counts['catalogues']:>10} "
+              f"{counts['found']:>6} {counts['imported']:>8} {counts['refused']:>7} "
+              f"{counts['violations']:>10}")
+    harvested = [r for r in rows if "found" in r]
+    print(f"{len(harvested)} files harvested, {sum(r['found'] for r in harvested)} datasets found, "
+          f"{sum(r['imported'] for r in harvested)} imported; report: {REPORT}")
+    print(f"served: {pages} catalogue pages x {len(CATALOGUE_FORMATS)} formats, "
+          f"{sum(r.get('unserved', 0) for r in harvested)} dataset endpoints not answering 200; "
+          f"run time {seconds:.0f} s")
+
+
 def test_every_corpus_file_is_harvested_or_fails_with_a_reported_error(app):
     if not CORPUS.is_dir():
         pytest.skip(f"The DCAT corpus is not there ({CORPUS})")
+    started_run = time.monotonic()
+    shapes = load_shapes() if SHAPES.is_file() else None
     server = hs.HarvestServer().start()
     receptor = hs.institution("receptor", "Portal receptor", "Receiving portal")
-    rows, problems = [], []
+    rows, problems, endpoint_shacl = [], [], []
+    served: dict[str, str] = {}
     try:
         for number, path in enumerate(_files()):
             relative = str(path.relative_to(CORPUS))
@@ -239,9 +314,12 @@ def test_every_corpus_file_is_harvested_or_fails_with_a_reported_error(app):
             elif titled and not imported and not row["catalogue_error"]:
                 problems.append(f"{relative}: {titled} titled datasets, none imported "
                                 f"({row['first_error']})")
-            unserved = _unserved_datasets(app, source["id"])
+            unserved, shacl_lines = _unserved_datasets(app, source["id"], served, relative,
+                                                       shapes)
             row["unserved"] = len(unserved)
+            row["endpoint_violations"] = len(shacl_lines)
             problems += [f"{relative}: {problem}" for problem in unserved]
+            endpoint_shacl += [f"{relative}: {line}" for line in shacl_lines]
             rows.append(row)
             # free the identifiers for the next file (the same records appear in several)
             _release_identifiers(source["id"])
@@ -249,22 +327,14 @@ def test_every_corpus_file_is_harvested_or_fails_with_a_reported_error(app):
         problems += unserved
         shacl = _catalogue_violations(app, pages)
         problems += [f"SHACL {line}" for line in shacl]
+        problems += [f"SHACL {line}" for line in endpoint_shacl]
     finally:
         server.stop()
 
+    seconds = time.monotonic() - started_run
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps({"corpus": str(CORPUS), "files": rows, "problems": problems},
+    REPORT.write_text(json.dumps({"corpus": str(CORPUS), "seconds": round(seconds),
+                                  "files": rows, "problems": problems},
                                  indent=2, ensure_ascii=False), encoding="utf-8")
-    by_path = Counter(line.split(" | ")[0].split(": ", 1)[-1] for line in shacl)
-    print(f"SEMIC DCAT-AP 3.0.1 SHACL over {pages} catalogue pages: {len(shacl)} violations "
-          f"{dict(by_path)}")
-    print(f"\n{'file':<72} {'status':<16} {'found':>6} {'imported':>8} {'errors':>6}")
-    for row in rows:
-        print(f"{row['file'][:72]:<72} {row['status']:<16} {row.get('found', ''):>6} "
-              f"{row.get('imported', ''):>8} {row.get('errors', ''):>6}")
-    harvested = [r for r in rows if "found" in r]
-    print(f"{len(harvested)} files harvested, {sum(r['found'] for r in harvested)} datasets found, "
-          f"{sum(r['imported'] for r in harvested)} imported; report: {REPORT}")
-    print(f"served: {pages} catalogue pages x {len(CATALOGUE_FORMATS)} formats, "
-          f"{sum(r.get('unserved', 0) for r in harvested)} dataset endpoints not answering 200")
+    _print_summary(rows, shacl, endpoint_shacl, served, pages, seconds)
     assert problems == [], "\n".join(problems)

@@ -5,7 +5,7 @@ NTI-RISP, the multilingual ones) is served from a 127.0.0.1 server and harvested
 every page of ``/catalog.ttl`` and each harvested dataset's ``.ttl`` is validated with pySHACL
 against the SEMIC DCAT-AP 3.0.1 shapes: zero violations. The literals' language tags survive
 (German stays ``@de``, Catalan ``@ca``, never relabelled ``@es``). The whole corpus is
-``make conformance-corpus`` (tests/dcat/test_conformance_corpus.py, ~25 minutes).
+``make conformance-corpus`` (tests/dcat/test_conformance_corpus.py, ~45 minutes; .ci/run).
 
 When the corpus is absent the module is skipped, and says so plainly.
 """

@@ -87,6 +87,85 @@ def test_own_catalogue_harvests_into_a_fresh_portal_with_its_action_plan(app, se
         assert commitment[field] == originals["commitment"][field], field
     assert [m["description"] for m in commitment["milestones"]] == \
         [m["description"] for m in originals["commitment"]["milestones"]]
+    # the milestones' evidence links: to the same catalogue's procurement dataset, harvested
+    # in the same job (imported before the commitment) under a name of its own
+    assert [m.get("evidence_datasets") for m in commitment["milestones"]] == \
+        [[harvested["procurement"]["name"]], None], messages
+    assert [m.get("evidence_url") for m in commitment["milestones"]] == \
+        [m.get("evidence_url") for m in originals["commitment"]["milestones"]]
+    assert not [m for m in messages if "evidence" in m.lower()], messages
     again = call_action("group_show", id=portal.PLAN)
     for field in ("title_translated", "country_or_locality", "plan_scope"):
         assert again[field] == plan[field], field
+
+
+def test_evidence_link_to_a_dataset_the_catalogue_does_not_describe_is_left_out_with_a_notice(
+        app, server):
+    """The evidence dataset is neither in the harvested catalogue nor on this portal: the
+    commitment is imported, the link left out, and the record says so (a notice)."""
+    originals = portal.build()
+    plan = call_action("group_show", id=portal.PLAN)
+    body = app.get(f"/dataset/{originals['commitment']['name']}.ttl").body.encode("utf-8")
+    for dataset in originals.values():
+        call_action("dataset_purge", context=portal.site(), id=dataset["id"])
+    call_action("group_purge", context=portal.site(), id=plan["id"])
+    receptor = portal.institution("receptor", "Portal receptor", "Receiving portal",
+                                  "1760009020001")
+    url = server.serve("/solo-compromiso/dataset.ttl", body)
+    source = hs.source(url, receptor["id"], name="solo-compromiso",
+                       config={"language_normalization": False})
+    job, _results = hs.harvest(source["id"])
+    [commitment] = call_action("package_search", fq=f"harvest_source_id:{source['id']}",
+                               include_private=True, rows=10)["results"]
+    assert [m.get("evidence_datasets") for m in commitment["milestones"]] == [None, None]
+    notices = [m for m in hs.job_messages(job) if "evidencia" in m or "evidence" in m]
+    assert len(notices) == 1 and "1" in notices[0], hs.job_messages(job)
+
+
+
+def test_series_services_legislation_and_hvd_come_back(app, server):
+    """DCAT-AP 3 (issue 20): the yearly series and its releases, the data service and what it
+    serves, the legal basis (also the obligations') and the HVD category survive our own
+    catalogue harvested into a fresh portal; the navigation is recomputed there."""
+    import rdflib
+    from rdflib.namespace import DCAT
+
+    from tests.dcat import dcat_ap3_portal as ap3
+
+    built = ap3.build()
+    original_release = app.get("/dataset/compras-publicas-2022.ttl").body
+    legislation = {str(o) for o in rdflib.Graph().parse(data=original_release, format="turtle")
+                   .objects(None, rdflib.URIRef("http://data.europa.eu/r5r/applicableLegislation"))}
+    body = app.get("/catalog.ttl").body.encode("utf-8")
+    for record in [built["series"], built["service"], *built["releases"].values()]:
+        call_action("dataset_purge", context=portal.site(), id=record["id"])
+    receptor = portal.institution("receptor", "Portal receptor", "Receiving portal",
+                                  "1760009020001")
+    url = server.serve("/portal-ap3/catalog.ttl", body)
+    source = hs.source(url, receptor["id"], name="portal-ap3",
+                       config={"language_normalization": False})
+    job, _results = hs.harvest(source["id"])
+    messages = hs.job_messages(job)
+    harvested = call_action("package_search", fq=f"harvest_source_id:{source['id']}",
+                            include_private=True, rows=20)["results"]
+    by_type: dict[str, list] = {}
+    for dataset in harvested:
+        by_type.setdefault(dataset["type"], []).append(dataset)
+    assert sorted((t, len(d)) for t, d in by_type.items()) == [
+        ("data_service", 1), ("dataset", 3), ("dataset_series", 1)], messages
+    [series], [service] = by_type["dataset_series"], by_type["data_service"]
+    releases = {d["temporal_coverage"][0]["start"][:4]: d for d in by_type["dataset"]}
+    for release in releases.values():
+        assert release["in_series"] == [series["name"]], messages
+        assert release["hvd_category"] == ["c_e1da4e07"]
+        assert set(release["applicable_legislation"]) == legislation
+    assert service["endpoint_url"] == built["service"]["endpoint_url"]
+    assert service["endpoint_description"] == built["service"]["endpoint_description"]
+    assert service["serves_dataset"] == [releases["2023"]["name"]]
+    graph = rdflib.Graph().parse(data=app.get(f"/dataset/{series['name']}.ttl").body,
+                                 format="turtle")
+    [series_ref] = graph.subjects(DCAT.first, None)
+    first = rdflib.Graph().parse(data=app.get(f"/dataset/{releases['2021']['name']}.ttl").body,
+                                 format="turtle")
+    [first_ref] = first.subjects(DCAT.inSeries, series_ref)
+    assert graph.value(series_ref, DCAT.first) == first_ref

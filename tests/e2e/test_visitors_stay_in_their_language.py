@@ -4,8 +4,9 @@ never meet UI text of the other language: every page they visit is language-chec
 language, user content aside) and checked with axe-core, by the journey fixture.
 
 Both walk the same way: home, a search, a dataset, procurement and one process, commitments
-and one commitment, an action plan, institutions and one institution, themes, the publishers
-dashboard and one institution's figures, the About page and the API help.
+and one commitment, an action plan, institutions and one institution, themes and one theme
+(named in the visitor's language), the publishers dashboard and one institution's figures, the
+About page and the API help.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def _first_link(page, prefix: str, exclude: tuple[str, ...] = ()) -> str:
     raise AssertionError(f"no link to {prefix}<name> on {page.url}")
 
 
-def _walk(journey, prefix: str, search_word: str) -> None:
+def _walk(journey, prefix: str, search_word: str, theme_name: str) -> None:
     page = journey.page
     journey.language_strict = True
     journey.go(f"{prefix}/")
@@ -59,6 +60,12 @@ def _walk(journey, prefix: str, search_word: str) -> None:
     journey.step("institution")
     journey.go(f"{prefix}/group/")
     journey.step("themes")
+    assert page.locator(".media-heading", has_text=theme_name).count() == 1
+    journey.go(f"{prefix}/group/salud")
+    journey.step("theme")
+    # the theme in the visitor's language (schemas/theme.yaml): sidebar and breadcrumb
+    assert page.locator("#group-info .heading").inner_text().strip() == theme_name
+    assert page.locator(".breadcrumb li.active").inner_text().strip() == theme_name
 
     journey.go(f"{prefix}/publishers/")
     journey.step("publishers dashboard")
@@ -71,10 +78,10 @@ def _walk(journey, prefix: str, search_word: str) -> None:
 
 
 def test_visitor_in_english_never_meets_spanish_ui_text(journey):
-    _walk(journey, "/en", "health")
+    _walk(journey, "/en", "health", "Health")
     assert journey.page.locator("html").get_attribute("lang") == "en"
 
 
 def test_visitor_in_spanish_never_meets_english_ui_text(journey):
-    _walk(journey, "", "salud")
+    _walk(journey, "", "salud", "Salud")
     assert journey.page.locator("html").get_attribute("lang") == "es"

@@ -91,7 +91,7 @@ def test_snapshot_stores_every_indicator_for_the_portal_and_each_institution(por
                              "datasets_harvested": 1, "resources": 8, "open_format_share": 0.875,
                              "machine_readable_share": 0.75, "publishing_institutions": 3,
                              "up_to_date_share": 0.5, "overdue_datasets": 3,
-                             "quality_average": 87.5, "compliance_percent": 50.0}
+                             "quality_average": 88.5, "compliance_percent": 50.0}
     mef = _values(day, "institution", portal["orgs"]["b"]["id"])
     assert (mef["datasets"], mef["datasets_harvested"], mef["compliance_percent"]) == (4, 1, 100)
     cuenca = _values(day, "institution", portal["orgs"]["d"]["id"])

@@ -65,12 +65,13 @@ def test_summary_freshness_counts_datasets_without_frequency_apart(portal):
 def test_summary_quality_average_distribution_and_dimensions(portal):
     quality = _summary(portal)["quality"]
 
-    assert quality["average"] == 87.5
+    # interoperability on each dataset's best distribution (b1: +10 over the average)
+    assert quality["average"] == 88.5
     assert quality["max_points"] == 405
-    assert quality["average_percent"] == 21.6
+    assert quality["average_percent"] == 21.9
     assert quality["distribution"] == {"excellent": 0, "good": 0, "sufficient": 3, "bad": 7}
     assert quality["dimensions"] == {"findability": 33.0, "accessibility": 0.0,
-                                     "interoperability": 44.0, "reusability": 10.0,
+                                     "interoperability": 45.0, "reusability": 10.0,
                                      "contextuality": 0.5}
 
 
@@ -139,7 +140,7 @@ def test_institution_list_rows_hold_every_figure(portal):
                                 "obligations_met", "compliance_percent", "rank")} == {
         "datasets": 4, "public": 4, "private": 0, "harvested": 1, "resources": 4,
         "publishing": True, "with_frequency": 3, "up_to_date": 2, "overdue": 1,
-        "up_to_date_share": 0.6667, "quality_average": 90.0, "open_format_share": 1.0,
+        "up_to_date_share": 0.6667, "quality_average": 92.5, "open_format_share": 1.0,
         "machine_readable_share": 0.75, "obligations_applicable": 2, "obligations_met": 2,
         "compliance_percent": 100.0, "rank": 1}
     assert (by_name["msp"]["quality_average"], by_name["msp"]["compliance_percent"],
@@ -281,9 +282,9 @@ def test_quality_list_scores_every_public_dataset(portal):
     assert listing["count"] == 10
     assert listing["max_points"] == 405
     assert [(r["name"], r["score"], r["rating"]) for r in listing["results"]] == [
-        ("a1", 140.0, "sufficient"), ("b1", 130.0, "sufficient"), ("a2", 125.0, "sufficient")]
+        ("a1", 140.0, "sufficient"), ("b1", 140.0, "sufficient"), ("a2", 125.0, "sufficient")]
     assert listing["results"][1]["dimensions"] == {
-        "findability": 60.0, "accessibility": 0.0, "interoperability": 60.0,
+        "findability": 60.0, "accessibility": 0.0, "interoperability": 70.0,
         "reusability": 10.0, "contextuality": 0.0}
     assert listing["results"][0]["percent"] == 34.6
 

@@ -149,13 +149,14 @@ def test_link_check_stores_results_and_completes_the_scores(quality_portal, serv
     scores = _scores(quality_portal)
     assert (scores["completo"]["score"], scores["completo"]["rating"]) == (405.0, "excellent")
     # a-medias: theme 30 | access 50/2 + download given 20/2 + reachable 30/2 = 50 |
-    # format 20/2 + media type 10/2 + known 10/2 + open 20/2 + machine-readable 20/2 + DCAT 30
-    # = 70 | license 20 + list 10 + publisher 10 = 40 | rights 5/2 + size 5/2 = 5
+    # best distribution (the CSV, as the MQA scores it): format 20 + media type 10 + known 10
+    # + open 20 + machine-readable 20, + DCAT 30 = 110 | license 20 + list 10 + publisher 10
+    # = 40 | rights 5/2 + size 5/2 = 5
     half = scores["a-medias"]
     assert half["dimensions"] == {"findability": 30.0, "accessibility": 50.0,
-                                  "interoperability": 70.0, "reusability": 40.0,
+                                  "interoperability": 110.0, "reusability": 40.0,
                                   "contextuality": 5.0}
-    assert (half["score"], half["rating"], half["percent"]) == (195.0, "sufficient", 48.1)
+    assert (half["score"], half["rating"], half["percent"]) == (235.0, "good", 58.0)
 
 
 def test_private_addresses_are_not_fetched_unless_allowed(quality_portal):

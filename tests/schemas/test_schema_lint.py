@@ -41,9 +41,9 @@ def test_every_schema_file_is_configured_and_loaded():
     files = {p.name for p in SCHEMA_DIR.glob("*.yaml")} - {"presets.yaml"}
     loaded = _schemas()
     assert set(loaded) == {"dataset:dataset", "dataset:procurement", "dataset:commitment",
-                           "group:action-plan", "organization:organization"}
+                           "dataset:dataset_series", "dataset:data_service", "group:group", "group:action-plan", "organization:organization"}
     assert files == {"dataset.yaml", "procurement.yaml", "commitment.yaml", "action_plan.yaml",
-                     "institution.yaml"}
+                     "institution.yaml", "theme.yaml", "dataset_series.yaml", "data_service.yaml"}
 
 
 @pytest.mark.parametrize("path", sorted(SCHEMA_DIR.glob("*.yaml")), ids=lambda p: p.name)

@@ -124,6 +124,26 @@ def test_index_without_read_permission_is_503(app):
     assert "search" in response.json["error"]["message"].lower()
 
 
+def test_new_dataset_form_on_an_index_outage_says_what_core_says(app):
+    """CKAN's form answers an index it cannot write with "Unable to add package to search
+    index." (its TestPackageNew::test_new_indexerror, run by `make peers`); the 503 page keeps
+    that sentence, then says the index is unavailable."""
+    token = factories.APIToken(user=factories.User()["name"])["token"]
+    model.Session.remove()
+    with model.meta.engine.begin() as connection:
+        connection.execute(sa.text("REVOKE INSERT, UPDATE ON ogpcatalog_search_index FROM CURRENT_USER"))
+    try:
+        response = app.post("/dataset/new", headers={"Authorization": token},
+                            data={"save": "", "name": "sin-indice"}, status=None)
+    finally:
+        with model.meta.engine.begin() as connection:
+            connection.execute(sa.text("GRANT INSERT, UPDATE ON ogpcatalog_search_index TO CURRENT_USER"))
+
+    assert response.status_code == 503
+    assert "No se puede agregar el paquete al índice de búsqueda" in response.body
+    assert "El índice de búsqueda no está disponible" in response.body
+
+
 # Issue 16, item 6: NUL characters, date math past the calendar and queries too complex for
 # PostgreSQL were 500s (or a 503 "Unable to connect"): each is the user's error, a 400.
 NUL_AND_OVERFLOW = [

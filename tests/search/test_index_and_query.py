@@ -207,3 +207,46 @@ def test_relevance_puts_title_matches_before_description_matches():
     result = search(q="vacunacion")
 
     assert [d["name"] for d in result["results"]] == ["in-title", "in-tags", "in-notes"]
+
+
+def test_relevance_pages_rank_only_datasets_that_can_score_and_equal_ranking_every_match(monkeypatch):
+    """Under ``score desc`` a search whose rank query is an OR of lexemes ranks only the
+    datasets whose boosted words hold one (sql.relevance_candidates); every page, deep or not,
+    is the page of ranking every match."""
+    from ckanext.ogpcatalog.search import connection
+
+    organization = factories.Organization()
+    for n in range(14):
+        factories.Dataset(
+            name=f"d{n:02d}", owner_org=organization["id"],
+            title="Datos de agua potable" if n % 4 == 0 else f"Registro {n}",
+            notes="Datos abiertos del agua" if n % 2 else "Sin la palabra",
+            tags=[{"name": "datos"}] if n % 5 == 0 else [])
+    requests = [dict(q="datos", rows=rows, start=start) for rows, start in
+                ((3, 0), (3, 3), (5, 4), (20, 0), (2, 9), (4, 12))]
+    requests += [dict(q="datos", sort="score desc, name asc", rows=4, start=2),
+                 dict(q="datos", sort="score desc, metadata_modified asc", rows=6, start=1),
+                 dict(q="datos", fq=f"organization:{organization['name']}", rows=3, start=1),
+                 dict(q="dat*", rows=3, start=2), dict(q="datos agua", rows=3, start=1),
+                 dict(q="agua potable", rows=3), dict(q="-datos", rows=3)]
+    used = []
+    original = connection.relevance_candidates
+
+    def recording(*args, **kwargs):
+        sql = original(*args, **kwargs)
+        used.append(sql is not None)
+        return sql
+
+    def pages():
+        connection.plan_cache.clear()
+        return [[d["name"] for d in search(**request)["results"]] for request in requests]
+
+    monkeypatch.setattr(connection, "relevance_candidates", recording)
+    candidates_only = pages()
+    monkeypatch.setattr(connection, "relevance_candidates", lambda *args, **kwargs: None)
+    every_match = pages()
+
+    assert candidates_only == every_match
+    assert used.count(True) >= 9  # the one-word searches took the shortcut
+    assert candidates_only[0][0] == "d00"  # title and tag first
+    assert len(candidates_only[3]) == 12  # every match, title or not

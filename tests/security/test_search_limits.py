@@ -205,6 +205,7 @@ def _running_searches() -> int:
     with model.meta.engine.connect() as connection:
         return connection.execute(sa.text(
             "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+            "AND datname = current_database() "  # other databases: other runs on the machine
             "AND pid <> pg_backend_pid() AND query LIKE '%ogpcatalog_search_index%'")).scalar()
 
 

@@ -44,8 +44,11 @@ from ckanext.ogpcatalog.dcat.datajson import STABLE_ID_PREFIX, datajson_to_graph
 from ckanext.ogpcatalog.dcat.fetch import FetchError, _, check_url, fetch
 from ckanext.ogpcatalog.language import N_
 from ckanext.ogpcatalog.dcat.languages import harvest_language
+import ckanext.ogpcatalog.dcat.profile.dcat3 as dcat3
 from ckanext.ogpcatalog.dcat.profile import (
     ACTION_PLAN_KEY, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY)
+from ckanext.ogpcatalog.dcat.profile.common import EVIDENCE_KEY
+from ckanext.ogpcatalog.dcat.profile.uris import dataset_name_for_iri
 from ckanext.ogpcatalog.dcat.publishers import (NOTICE_EXTRA, Publisher, PublisherIndex,
                                                publisher_from_graph)
 from ckanext.ogpcatalog.dcat.source_config import (
@@ -388,12 +391,14 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         names_taken: set[str] = set()
         records: list[PlannedRecord] = []
         for graph in graphs:
-            for ref in list(graph.subjects(RDF.type, DCAT.Dataset)):
+            for ref in dcat3.harvest_refs(graph):  # series, datasets, data services
                 records.append(self._plan_record(graph, ref, cfg, parser, publishers, source,
                                                  source_org, plan, mine, seen, names_taken,
                                                  force))
         plan.records = records
         self._check_conflicts(plan, source.id)
+        # records linking to datasets of the same catalogue (a commitment's evidence) last
+        plan.records.sort(key=lambda r: bool(r.dataset and r.dataset.get(EVIDENCE_KEY)))
         self._plan_deletions(plan, cfg, mine, seen)
         return plan
 
@@ -690,6 +695,8 @@ class OgpCatalogHarvester(DCATRDFHarvester):
         package_plugin = lib_plugins.lookup_package_plugin(dataset.get("type"))
         context["return_id_only"] = True
         action_plan = dataset.pop(ACTION_PLAN_KEY, None)
+        _link_evidence(dataset, dataset.pop(EVIDENCE_KEY, None), harvest_object)
+        dcat3.link_records(dataset)  # series and served datasets imported before
         try:
             if isinstance(action_plan, dict):
                 _ensure_action_plan(action_plan, context)
@@ -735,6 +742,33 @@ class OgpCatalogHarvester(DCATRDFHarvester):
             return False
         model.Session.commit()
         return True
+
+
+def _link_evidence(dataset: dict[str, Any], pending: Any, harvest_object) -> None:
+    """The milestones' evidence datasets the parse could not find (``EVIDENCE_KEY``), found
+    now that the catalogue's other datasets are imported; the ones still missing are left
+    out with a notice on the record."""
+    if not isinstance(pending, dict):
+        return
+    milestones = dataset.get("milestones")
+    for index, iris in sorted(pending.items()):
+        if not (str(index).isdigit() and isinstance(milestones, list)
+                and int(index) < len(milestones) and isinstance(milestones[int(index)], dict)):
+            continue
+        milestone = milestones[int(index)]
+        for iri in iris if isinstance(iris, list) else []:
+            name = dataset_name_for_iri(str(iri))
+            if name:
+                linked = milestone.setdefault("evidence_datasets", [])
+                if name not in linked:
+                    linked.append(name)
+                continue
+            notice = Message(N_("Dataset {guid}: the evidence dataset {iri} of milestone "
+                                "{milestone} is not on this portal; the link was left out."),
+                             {"guid": harvest_object.guid or "-", "iri": str(iri)[:200],
+                              "milestone": int(index) + 1})
+            harvest_object.extras.append(HarvestObjectExtra(key=NOTICE_EXTRA,
+                                                            value=str(notice)))
 
 
 def _ensure_action_plan(plan: dict[str, Any], context: dict[str, Any]) -> None:

@@ -30,6 +30,9 @@ NAMESPACES = {"ogpc": OGPC, "schema": SCHEMA, "adms": ADMS}
 TYPE_CLASSES = {
     "procurement": OGPC.ProcurementDataset,
     "commitment": OGPC.Commitment,
+    # DCAT-AP 3 records of their own (dcat/profile/series.py, dataservice.py)
+    "dataset_series": DCAT.DatasetSeries,
+    "data_service": DCAT.DataService,
 }
 
 # Codelist fields of the DCAT-AP part: field -> (predicate, codelist). The codes are those of
@@ -127,6 +130,9 @@ DCAT_AP_FIELDS = (
     "title_translated", "name", "notes_translated", "tag_string", "theme", "language",
     "owner_org", "license_id", "access_rights", "contact", "frequency", "temporal_coverage",
     "spatial_coverage", "issued", "modified", "version", "url", "documentation", "conforms_to",
+    # DCAT-AP 3 (dcat/profile/series.py, legislation.py, dataservice.py)
+    "in_series", "applicable_legislation", "hvd_category", "endpoint_url",
+    "endpoint_description", "serves_dataset",
 )
 
 # RDF vocabulary description published with the docs (rdfs:domain / rdfs:range hints).

@@ -24,6 +24,8 @@ from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.commitments import evidence, exporter, sheet
 from ckanext.ogpcatalog.fields import bilingual
 from ckanext.ogpcatalog.language import current_language
+from ckanext.ogpcatalog.logic.dcat_records import (  # noqa: F401 (registered by name)
+    ogpcatalog_served_datasets, ogpcatalog_series_refs)
 from ckanext.ogpcatalog.fields.blank import is_blank
 from ckanext.ogpcatalog.metrics import obligations, snapshots
 from ckanext.ogpcatalog.metrics.filters import DATASET_TYPES, as_list, resolve_institutions
@@ -58,6 +60,8 @@ __all__ = [
     "ogpcatalog_institution_ref",
     "ogpcatalog_ogp_identifier_unique",
     "ogpcatalog_action_plan",
+    "ogpcatalog_series_refs",
+    "ogpcatalog_served_datasets",
     "isodate",
     # parameters of the actions (logic/schema.py)
     "ogpcatalog_not_blank",

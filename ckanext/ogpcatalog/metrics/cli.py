@@ -92,6 +92,27 @@ def facts_rebuild(batch_size: int):
                     "datasets removed").format(**counts))
 
 
+@metrics.command("shacl-check", help=N_(
+    "Validate the datasets' RDF against the DCAT-AP SHACL shapes (the quality score's 30 "
+    "DCAT-AP compliance points).\n\nChecks the datasets changed since their last check, "
+    "newest first; the shapes file is ckanext.ogpcatalog.quality.shacl_shapes."))
+@click.option("--limit", default=1000, show_default=True, type=click.IntRange(1),
+              help=N_("Most datasets to check in this run"))
+@click.option("--dataset", "datasets", multiple=True,
+              help=N_("Check only this dataset (name or id; repeatable)"))
+@click.option("--force", is_flag=True, help=N_("Check again datasets already checked"))
+def shacl_check(limit: int, datasets: tuple[str, ...], force: bool):
+    from ckanext.ogpcatalog.metrics import quality
+
+    try:
+        counts = quality.check(list(datasets) or None, limit=limit, force=force)
+    except quality.ShapesUnavailable as error:
+        _fail(error)
+        return
+    click.echo(tk._("SHACL check: {checked} datasets checked, {conforming} conform, "
+                    "{failed} could not be written").format(**counts))
+
+
 @metrics.group("obligations", help=N_("The obligations registry."))
 def obligations_group():
     pass

@@ -153,3 +153,19 @@ counts_table = sa.Table(
     sa.Column("n", sa.Integer, nullable=False),
     extend_existing=True,
 )
+
+# Per dataset, the last SHACL run of its own RDF against the DCAT-AP shapes (migration
+# a1c3e0f00005; metrics/quality.py): the 30 "DCAT-AP compliance" points of the quality score
+# come from it while ``metadata_modified`` is the one it was run on.
+SHACL_TABLE = "ogpcatalog_dataset_shacl"
+shacl_table = sa.Table(
+    SHACL_TABLE,
+    tk.BaseModel.metadata,
+    sa.Column("package_id", sa.UnicodeText, primary_key=True),
+    sa.Column("metadata_modified", sa.DateTime),
+    sa.Column("conforms", sa.Boolean, nullable=False),
+    sa.Column("violations", sa.Integer, nullable=False),
+    sa.Column("shapes", sa.UnicodeText, nullable=False),
+    sa.Column("checked", sa.DateTime, nullable=False),
+    extend_existing=True,
+)

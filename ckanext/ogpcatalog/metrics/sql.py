@@ -24,7 +24,7 @@ import ckan.model as model
 
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.metrics.filters import Filters
-from ckanext.ogpcatalog.metrics.model import FULFILMENT_TABLE
+from ckanext.ogpcatalog.metrics.model import FULFILMENT_TABLE, SHACL_TABLE
 
 DIRECTORY = Path(__file__).resolve().parent
 
@@ -118,7 +118,7 @@ def obligation_rules() -> str:
 
 
 # The version of :func:`facts_select`: a change of what it computes makes every row stale.
-FACTS_VERSION = 2
+FACTS_VERSION = 3  # 3: interoperability on the best distribution, SHACL compliance
 
 
 def rules_version(params: dict[str, Any]) -> str:
@@ -206,6 +206,10 @@ def facts_select(scope: str) -> str:
     """
     harvest = ("EXISTS (SELECT 1 FROM harvest_object ho WHERE ho.package_id = p.id "
                "AND ho.current)" if has_harvest_tables() else "false")
+    has_shacl = _has_table(SHACL_TABLE)
+    shacl = "sh.conforms" if has_shacl else "CAST(NULL AS boolean)"
+    shacl_join = (f"\n  LEFT JOIN {SHACL_TABLE} sh ON sh.package_id = p.id "
+                  "AND sh.metadata_modified = p.metadata_modified" if has_shacl else "")
     return f"""
 WITH {RULE_CTES},
 ob AS (
@@ -235,6 +239,11 @@ rs AS (
                           OR r.url_type = 'upload') AS with_download,
          count(*) FILTER (WHERE {_nonempty("rx.x->>'rights'")}) AS with_rights,
          count(*) FILTER (WHERE r.size IS NOT NULL) AS with_size,
+         -- the MQA scores interoperability on the best distribution (80 of its 110 points)
+         max(20 * (coalesce(btrim(r.format), '') <> '')::int
+             + 10 * (coalesce(r.mimetype, '') <> '')::int + 10 * (f.code IS NOT NULL)::int
+             + 20 * coalesce(f.open, false)::int + 20 * coalesce(f.mr, false)::int)
+           AS best_distribution,
          array_agg(coalesce(f.code, upper(btrim(coalesce(r.format, ''))))
                    ORDER BY r.position, r.id) AS formats,
          -- link-check results: one per resource and field at most (the table's key)
@@ -260,6 +269,7 @@ ds AS (
          {_nonempty("p.extras->>'contact'")} AS has_contact,
          {_nonempty("p.extras->>'issued'")} AS has_issued,
          {_nonempty("p.extras->>'modified'")} AS has_modified,
+         {shacl} AS shacl_conforms,
          (p.extras ? 'harvest_object_id' OR p.extras ? 'harvest_source_id' OR {harvest})
            AS harvested,
          (p.type = 'commitment' AND (
@@ -276,7 +286,7 @@ ds AS (
                   p.metadata_modified) AS last_change
   FROM package p
   JOIN scope ON scope.id = p.id
-  LEFT JOIN tg ON tg.package_id = p.id
+  LEFT JOIN tg ON tg.package_id = p.id{shacl_join}
   WHERE p.state = 'active' AND p.type <> 'harvest'
 ),
 fx AS (
@@ -303,11 +313,13 @@ SELECT ds.id AS package_id, ds.metadata_modified, CAST(:rules AS text) AS rules,
        coalesce(rs.formats, '{{}}'::text[]) AS formats,
        (30 * ds.has_tags::int + 30 * (cardinality(ds.themes) > 0)::int
         + 20 * ds.has_spatial::int + 20 * ds.has_temporal::int)::float AS findability,
-       (20 * {_share("rs.with_format")} + 10 * {_share("rs.with_mimetype")}
-        + 10 * {_share("rs.known_format")} + 20 * {_share("rs.open_fmt")}
-        + 20 * {_share("rs.mr_fmt")}
-        + 30 * (coalesce(ds.title, '') <> '' AND ds.has_notes
-                AND coalesce(rs.n, 0) > 0 AND rs.with_url = rs.n)::int) AS interoperability,
+       -- DCAT-AP compliance (30): the dataset's SHACL result for its current metadata
+       -- (metrics/quality.py), else title, description and every resource's URL present
+       (coalesce(rs.best_distribution, 0)
+        + 30 * coalesce(ds.shacl_conforms,
+                        coalesce(ds.title, '') <> '' AND ds.has_notes
+                        AND coalesce(rs.n, 0) > 0 AND rs.with_url = rs.n)::int)::float
+         AS interoperability,
        (20 * (coalesce(ds.license_id, '') <> '')::int
         + 10 * (coalesce(ds.license_id = ANY(:licenses), false))::int
         + 10 * ds.has_access_rights::int + 5 * ds.access_rights_coded::int

@@ -72,6 +72,28 @@ def is_installed() -> bool:
     return ckan_search_query.make_connection is make_connection
 
 
+def answer_busy_with_429(response, retry_after: int) -> None:
+    """A costly search refused because every slot was taken (:mod:`.admission`): CKAN answered
+    it as a bad query (API 400, the page's 400); it is a 429 with Retry-After, and the API's
+    message is the admission's own, in the request's language (not "Search Query is
+    invalid: (...)")."""
+    import json
+
+    from .admission import SearchBusy, setting
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry_after)
+    if response.is_json:
+        try:
+            body = json.loads(response.get_data(as_text=True))
+        except ValueError:
+            return
+        if isinstance(body, dict):
+            message = str(SearchBusy(setting("max_costly_searches"), retry_after))
+            body["success"] = False
+            body["error"] = {"__type": "Too Many Requests", "message": message}
+            response.set_data(json.dumps(body))
+
+
 def answer_unavailable_index_with_503(app):
     """CKAN answers a search backend it cannot reach with 500 (or lets the error escape, as
     on the home page); say what it is: 503 with Retry-After, never a page that looks empty.
@@ -100,14 +122,22 @@ def answer_unavailable_index_with_503(app):
             body = {"success": False, "error": {"__type": "Search Connection Error",
                                                 "message": "Unable to connect to the search server"}}
             return flask.jsonify(body), 503, {"Retry-After": "60"}
+        content = tk._("The search index is unavailable. Please try again in a few minutes.")
+        detail = getattr(error, "description", None)
+        if detail and detail != getattr(type(error), "description", None):
+            # What the view said first (core's "Unable to add package to search index."), as on Solr.
+            content = f"{detail} {content}"
         page = base.render("error_document_template.html",
-                           {"code": 503, "content": tk._("The search index is unavailable. Please try again in a few minutes."), "name": "Service Unavailable"})
+                           {"code": 503, "content": content, "name": "Service Unavailable"})
         return page, 503, {"Retry-After": "60"}
 
     def after_request(response):
         if response.status_code == 500 and flask.g.get("ogpcatalog_search_unavailable"):
             response.status_code = 503
             response.headers["Retry-After"] = "60"
+        busy = flask.g.get("ogpcatalog_search_busy")
+        if busy and response.status_code in (400, 409, 500):
+            answer_busy_with_429(response, busy)
         return response
 
     def internal_error(error):

@@ -36,6 +36,7 @@ from ckan.lib.search.common import solr_datetime_decoder
 from ckan.lib.search.query import _parse_local_params
 
 from ..language import N_
+from . import admission
 from . import solr_schema as f
 from . import schema  # (its import of .model registers the tables with CKAN)
 from .cache import facet_cache
@@ -44,7 +45,7 @@ from .lucene import (
     parse_with_operators,
 )
 from .schema import ensure_schema
-from .sql import T, SortError, Translation, order_by, parse_min_should_match
+from .sql import T, SortError, Translation, order_by, parse_min_should_match, relevance_candidates
 
 log = logging.getLogger(__name__)
 
@@ -341,7 +342,7 @@ def _forget_after_rollback(session):
 _SAVEPOINT = "ogpcatalog_search_read"
 
 
-def _read(callback, settings: str = "", reset: str = ""):
+def _read(callback, settings: str = "", reset: str = "", timeout_ms: int | None = None):
     """Run ``callback(connection, prefix)`` in CKAN's session, inside a savepoint so that a
     failed read never spoils the caller's transaction; creates the schema if it is missing.
 
@@ -369,11 +370,11 @@ def _read(callback, settings: str = "", reset: str = ""):
             if attempt == 1 and _is_missing_schema(error):
                 ensure_schema()
                 continue
-            return _raise_read_error(error)
+            return _raise_read_error(error, timeout_ms)
         except IndexNotBuilt as error:
             raise _connection_error(error)
         except exc.DBAPIError as error:
-            return _raise_read_error(error)
+            return _raise_read_error(error, timeout_ms)
 
 
 def _rollback_read(connection) -> None:
@@ -383,7 +384,7 @@ def _rollback_read(connection) -> None:
         log.debug("No search savepoint to roll back to: %s", error.orig)
 
 
-def _raise_read_error(error: exc.DBAPIError):
+def _raise_read_error(error: exc.DBAPIError, timeout_ms: int | None = None):
     code = getattr(error.orig, "pgcode", None)
     if code == "54001":  # statement_too_complex: stack depth
         log.info("Search query too complex for the database: %s", error.orig)
@@ -393,7 +394,9 @@ def _raise_read_error(error: exc.DBAPIError):
         # 503: the index is up and answers ordinary searches in milliseconds; this request
         # asked for more than the portal runs, and the same request would fail again.
         log.warning("Search stopped by the statement timeout: %s", error.orig)
-        seconds = tk.config.get("ckanext.ogpcatalog.search.statement_timeout") / 1000
+        if timeout_ms is None:
+            timeout_ms = tk.config.get("ckanext.ogpcatalog.search.statement_timeout")
+        seconds = timeout_ms / 1000
         raise SearchQueryError(
             tk._("The search took longer than {seconds} s and was stopped: "
                  "try fewer or simpler terms").format(seconds=f"{seconds:g}"))
@@ -555,6 +558,7 @@ def build_where(q: str | None, params: dict[str, Any]) -> Translation:
         node = _parse_or_raise(q, default_operator, max_terms=max_terms)
     conditions = [translation.where(node)]
     translation.query_terms = translation.terms  # the user's own words, before any filter
+    translation.query_words = list(dict.fromkeys(translation.words))
     for fq in _as_list(params.get("fq")):
         if fq is None or not str(fq).strip():
             continue
@@ -596,7 +600,7 @@ class _Plan:
     compiled for the driver, and their parameters. A pure function of the request."""
 
     __slots__ = ("state_sql", "params", "summary_sql", "summary_params", "summary_key",
-                 "facet_fields", "rows", "wanted", "settings", "reset", "size")
+                 "facet_fields", "rows", "wanted", "settings", "reset", "size", "cost")
 
     def __init__(self, **values: Any) -> None:
         for name, value in values.items():
@@ -665,6 +669,9 @@ def _make_plan(q: str | None, params: dict[str, Any]) -> _Plan:
     facet_mincount = _int_param(params, "facet.mincount", 1)
     wanted = [x for x in str(params.get("fl") or "*").replace(",", " ").split() if x]
 
+    cost = admission.search_cost(size.terms, size.query_terms, size.wildcard_terms,
+                                 size.scanning_wildcards, len(facet_fields), rows, start,
+                                 admission.word_points(translation.query_words))
     summary_sql, summary_params = _summary_statement(
         translation, where, facet_fields, facet_limit, facet_mincount)
     page_sql = _page_statement(translation, where, order, wanted, rows, start)
@@ -685,7 +692,7 @@ def _make_plan(q: str | None, params: dict[str, Any]) -> _Plan:
                  summary_sql=_driver_sql(summary_sql), summary_params=summary_params,
                  summary_key=summary_sql + "\x00" + json.dumps(summary_params, sort_keys=True, default=str),
                  facet_fields=facet_fields, rows=rows, wanted=wanted, settings=settings, reset=reset,
-                 size=size)
+                 size=size, cost=cost)
 
 
 plan_cache = _PlanCache()
@@ -763,10 +770,9 @@ _TOO_MANY_LEADING_WILDCARDS = N_(
     "than the full text: {count} (the limit is {limit})")
 
 
-def _timeout_settings() -> tuple[str, str]:
+def _timeout_settings(milliseconds: int) -> tuple[str, str]:
     """``SET LOCAL statement_timeout`` for the statements of one search, and its reset (sent
     with the savepoint's release: the caller's transaction keeps its own timeout)."""
-    milliseconds = _limit("statement_timeout")
     if not milliseconds:
         return "", ""
     return (f"SET LOCAL statement_timeout = {int(milliseconds)}; ",
@@ -778,8 +784,21 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
     _refuse_oversized(q, params)
     plan = plan_cache.get(q, params)
     _refuse_too_large(plan.size)
-    timeout, timeout_reset = _timeout_settings()
-    budget_ms = _limit("statement_timeout")
+    # A costly search runs only in a free slot (else 429), under its own, shorter timeout.
+    with admission.admitted(plan.cost) as costly:
+        return _run_plan(plan, admission.statement_timeout(costly), costly)
+
+
+# A costly search runs in one process of PostgreSQL, without parallel workers: it takes one
+# core at most, and leaves the others to the ordinary searches.
+_SERIAL, _SERIAL_RESET = ("SET LOCAL max_parallel_workers_per_gather = 0; ",
+                          "SET LOCAL max_parallel_workers_per_gather = DEFAULT; ")
+
+
+def _run_plan(plan: _Plan, budget_ms: int, costly: bool = False) -> SearchResults:
+    timeout, timeout_reset = _timeout_settings(budget_ms)
+    if costly:
+        timeout, timeout_reset = timeout + _SERIAL, timeout_reset + _SERIAL_RESET
 
     def run(connection, prefix):
         started = time.perf_counter()
@@ -803,7 +822,8 @@ def run_search(q: str | None, params: dict[str, Any]) -> SearchResults:
             facet_cache.put(token, plan.summary_key, summary)
         return summary, page
 
-    (hits, facets), page = _read(run, timeout + plan.settings, plan.reset + timeout_reset)
+    (hits, facets), page = _read(run, timeout + plan.settings, plan.reset + timeout_reset,
+                                 timeout_ms=budget_ms)
     docs = [_result_doc(row, plan.wanted) for row in page]
     # CKAN rewrites the facet lists in place: hand out copies, never the cached ones.
     return SearchResults(docs, hits, {"facet_fields": {k: list(v) for k, v in facets.items()}})
@@ -874,6 +894,9 @@ def _page_statement(translation: Translation, where: str, order: str, wanted: li
     if score:
         columns.append("page.score")
     columns.append(f"row_number() OVER (ORDER BY {order}) AS position")
+    candidates = relevance_candidates(translation, where, order, rows, start)  # sql.py
+    if candidates:
+        where = f"({T}.site_id, {T}.id) IN ({candidates})"
     return (f"SELECT {', '.join(columns)} FROM ("
             f"SELECT {T}.site_id, {T}.id{score} "
             f"FROM {schema.INDEX_TABLE} {T} WHERE {where} ORDER BY {order} "

@@ -9,10 +9,11 @@ whose they are, so that no name of this package hides a submodule (``views.metri
 the module).
 """
 from ckanext.ogpcatalog.views.commitments import blueprint as commitments_blueprint
+from ckanext.ogpcatalog.views.feeds import blueprint as feeds_blueprint
 from ckanext.ogpcatalog.views.harvest import blueprint as harvest_blueprint
 from ckanext.ogpcatalog.views.metrics import blueprint as metrics_blueprint
 from ckanext.ogpcatalog.views.ocds import blueprint as ocds_blueprint
 from ckanext.ogpcatalog.views.portal import blueprint as portal_blueprint
 
 __all__ = ["metrics_blueprint", "commitments_blueprint", "ocds_blueprint", "harvest_blueprint",
-           "portal_blueprint"]
+           "portal_blueprint", "feeds_blueprint"]

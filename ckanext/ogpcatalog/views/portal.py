@@ -149,12 +149,7 @@ def dataset_picker() -> Any:
         except Exception:  # noqa: BLE001 - a query the search backend refuses: no completions
             found = {"results": []}
         for pkg in found.get("results") or []:
-            title = helpers.ogpcatalog_text(pkg.get("title_translated")) or pkg.get("title") or pkg["name"]
-            institution = (pkg.get("organization") or {}).get("name")
-            label = title
-            if institution:
-                label = f"{title} — {helpers.ogpcatalog_institution_title(institution)}"
-            results.append({"name": pkg["name"], "label": label})
+            results.append({"name": pkg["name"], "label": helpers.ogpcatalog_dataset_label(pkg)})
     return (json.dumps({"ResultSet": {"Result": results}}, ensure_ascii=False), 200,
          {"Content-Type": "application/json; charset=utf-8"})
 

@@ -50,8 +50,27 @@
     if (root.querySelectorAll) { root.querySelectorAll('.select2-container').forEach(nameContainer); }
   }
 
+  // A multiple selection is a role=combobox without aria-expanded, nor aria-controls while its
+  // list is open (both required: axe's aria-required-attr, critical): say whether the list is
+  // open, and which list it is (the search box inside already names it).
+  function expanded(event, open) {
+    var next = event.target && event.target.nextElementSibling;
+    var selection = next && next.matches('.select2-container')
+      ? next.querySelector('.select2-selection--multiple[role="combobox"]') : null;
+    if (!selection) { return; }
+    selection.setAttribute('aria-expanded', open ? 'true' : 'false');
+    var search = selection.querySelector('.select2-search__field');
+    var list = (search && search.getAttribute('aria-controls'))
+      || (document.querySelector('.select2-container--open .select2-results__options') || {}).id;
+    if (open && list) { selection.setAttribute('aria-controls', list); }
+  }
+
   function start() {
     nameAll(document);
+    if (window.jQuery) {
+      window.jQuery(document).on('select2:open', function (event) { expanded(event, true); });
+      window.jQuery(document).on('select2:close', function (event) { expanded(event, false); });
+    }
     new MutationObserver(function (mutations) {
       mutations.forEach(function (mutation) {
         mutation.addedNodes.forEach(function (node) {

@@ -23,6 +23,7 @@ from ckanext.ogpcatalog.dcat.profile.common import (
     ACTION_PLAN_KEY, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups)
 from ckanext.ogpcatalog.dcat.profile.parse import DatasetParser
 from ckanext.ogpcatalog.dcat.profile.serialize import Serializer
+from ckanext.ogpcatalog.upstream.dcat_catalog_services import list_services_as_services
 from ckanext.ogpcatalog.upstream.dcat_ntriples import add_ntriples_format
 from ckanext.ogpcatalog.upstream.dcat_serializer import guard_rdf_serializer
 
@@ -30,6 +31,7 @@ __all__ = ["ACTION_PLAN_KEY", "OgpCatalogProfile", "PARSE_ERRORS_KEY", "PARSE_WA
 
 guard_rdf_serializer()
 add_ntriples_format()
+list_services_as_services()
 
 
 class OgpCatalogProfile(RDFProfile):

@@ -16,6 +16,10 @@ PARSE_WARNINGS_KEY = "ogpcatalog_parse_warnings"
 # The key under which a commitment's parse gives the action plan the portal does not have (its
 # group fields); the harvester creates the plan, then imports the commitment.
 ACTION_PLAN_KEY = "ogpcatalog_action_plan"
+# The key under which a commitment's parse gives the evidence datasets of its milestones that
+# the portal does not have yet, {"<milestone index>": [IRI, ...]}: the harvester links them at
+# import, once the datasets of the same catalogue are in (commitments are imported last).
+EVIDENCE_KEY = "ogpcatalog_evidence_refs"
 
 # The extra holding values in languages the portal does not offer, by field, with their own
 # language tag: {"values": {"title": {"de": "..."}}, "copied": {"title": "es"}} ("copied": the
@@ -26,15 +30,26 @@ LANGUAGES = bilingual.LANGUAGES
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 
 
+def request_cache(name: str) -> dict[Any, Any]:
+    """A dict that lives as long as the current web request (a catalogue page serialises up
+    to 100 datasets, each with its own profile instance); outside a request, a fresh one."""
+    from flask import g, has_app_context, has_request_context
+    if not (has_request_context() and has_app_context()):
+        return {}
+    caches = g.setdefault("_ogpcatalog_dcat_cache", {})
+    return caches.setdefault(name, {})
+
+
 class Lookups:
     """The portal's institutions, action plans, dataset names and schemas, each read once per
-    profile instance (one dataset's serialise or parse run, or one catalogue)."""
+    web request (a catalogue page, a dataset endpoint), else once per profile instance (one
+    dataset's parse in a harvest)."""
 
     def __init__(self) -> None:
-        self._organizations: dict[str, dict[str, Any] | None] = {}
-        self._groups: dict[str, dict[str, Any] | None] = {}
-        self._packages: dict[str, str | None] = {}
-        self._schemas: dict[str, dict[str, Any] | None] = {}
+        self._organizations: dict[str, dict[str, Any] | None] = request_cache("organizations")
+        self._groups: dict[str, dict[str, Any] | None] = request_cache("groups")
+        self._packages: dict[str, dict[str, Any] | None] = request_cache("packages")
+        self._schemas: dict[str, dict[str, Any] | None] = request_cache("schemas")
 
     def organization(self, name_or_id: Any) -> dict[str, Any] | None:
         return self._show(self._organizations, "organization_show", name_or_id,
@@ -59,14 +74,18 @@ class Lookups:
                 cache[key] = None
         return cache[key]
 
-    def package_name(self, name_or_id: str) -> str | None:
+    def package(self, name_or_id: str) -> dict[str, Any] | None:
         if name_or_id not in self._packages:
             try:
                 self._packages[name_or_id] = tk.get_action("package_show")(
-                    {"ignore_auth": True}, {"id": name_or_id})["name"]
+                    {"ignore_auth": True}, {"id": name_or_id})
             except (tk.ObjectNotFound, tk.ValidationError):
                 self._packages[name_or_id] = None
         return self._packages[name_or_id]
+
+    def package_name(self, name_or_id: str) -> str | None:
+        found = self.package(name_or_id)
+        return found["name"] if found else None
 
     def schema(self, dataset_type: str) -> dict[str, Any] | None:
         if dataset_type not in self._schemas:

@@ -24,14 +24,18 @@ from ckanext.dcat.profiles import RDFProfile
 from ckanext.ogpcatalog.dcat import vocabulary as v
 from ckanext.ogpcatalog.dcat.languages import (
     current_default_language, normalize_language_tag, portal_default_language)
+import ckanext.ogpcatalog.dcat.profile.dcat3 as dcat3
 from ckanext.ogpcatalog.dcat.profile.common import (
-    ACTION_PLAN_KEY, FILE_TYPE, LANGUAGES, OTHER_LANGUAGES_EXTRA, PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups,
-    as_list)
+    ACTION_PLAN_KEY, EVIDENCE_KEY, FILE_TYPE, LANGUAGES, OTHER_LANGUAGES_EXTRA,
+    PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY, Lookups, as_list)
+from ckanext.ogpcatalog.dcat.profile.uris import dataset_name_for_iri
 from ckanext.ogpcatalog.fields import bilingual
 
 _DATE_PREFIX = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?$")
 _TAG_OK = re.compile(r"^[\w \-.]+$", re.UNICODE)
-# The fields whose values in languages the portal does not offer are kept (with their tag).
+# The fields whose values in languages the portal does not offer are kept (with their tag):
+# the dataset's in its OTHER_LANGUAGES_EXTRA extra, a distribution's (name, description)
+# under the same key of the resource.
 KEPT_LANGUAGE_FIELDS = ("title", "notes")
 
 
@@ -58,10 +62,16 @@ class DatasetParser:
 
     # values
 
-    def bilingual(self, subject, predicate, field: str | None = None) -> dict[str, str]:
-        """``{"es": ..., "en": ...}`` from the literals; other languages are dropped, unless
-        there is no Spanish nor English text, then one of them is kept in the default language
-        (and a warning says so)."""
+    def bilingual(self, subject, predicate, field: str | None = None,
+                  kept: dict[str, dict[str, Any]] | None = None,
+                  kept_field: str | None = None) -> dict[str, str]:
+        """``{"es": ..., "en": ...}`` from the literals. The values in other languages are
+        kept with their own tag in ``kept`` (under ``kept_field``; by default the dataset's
+        other languages, for the fields of ``KEPT_LANGUAGE_FIELDS``), else dropped; when there
+        is no Spanish nor English text, one of them is also shown in the default language (a
+        display copy, recorded as such; a warning says so)."""
+        if kept is None and field in KEPT_LANGUAGE_FIELDS:
+            kept, kept_field = self.other_languages, field
         found: dict[str, str] = {}
         others: dict[str, str] = {}
         for obj in self.g.objects(subject, predicate):
@@ -84,13 +94,14 @@ class DatasetParser:
                     found[language] = text
             elif language:
                 others.setdefault(language, text)
-        if field in KEPT_LANGUAGE_FIELDS and others:
-            self.other_languages["values"][field] = dict(sorted(others.items()))
+        if kept is not None and kept_field and others:
+            kept["values"][kept_field] = dict(sorted(others.items()))
         if not found and others and field:
             language, text = sorted(others.items())[0]
-            found[self.language] = text
-            if field in KEPT_LANGUAGE_FIELDS:  # a display copy: served with its own tag
-                self.other_languages["copied"][field] = self.language
+            shown = self.language if self.language in LANGUAGES else portal_default_language()
+            found[shown] = text
+            if kept is not None and kept_field:  # a display copy: served with its own tag
+                kept["copied"][kept_field] = shown
             self.warning(field, language,
                          tk._("No Spanish or English text; the {language} text was kept")
                          .format(language=language))
@@ -137,13 +148,12 @@ class DatasetParser:
             d["notes"] = bilingual.pick(notes, portal_default_language())[0]
         elif "notes" in d:
             d.pop("notes")
+        d["tags"] = self.tags()
         d["extras"] = [e for e in d.get("extras", []) if e.get("key") != OTHER_LANGUAGES_EXTRA]
         if self.other_languages["values"]:
             d["extras"].append({"key": OTHER_LANGUAGES_EXTRA,
                                 "value": json.dumps(self.other_languages, ensure_ascii=False,
                                                     sort_keys=True)})
-
-        d["tags"] = self.tags()
         self.authority_fields(fields)
         for field in ("issued", "modified"):
             value = d.pop(field, None) or _extra(d, field)
@@ -165,18 +175,36 @@ class DatasetParser:
         self.license()
         self.derived_from()
         self.resources(schema)
+        dcat3.parse(self, fields)  # series, services, legislation (DCAT-AP 3)
         self.clean(fields)
         d[PARSE_ERRORS_KEY] = self.errors
         d[PARSE_WARNINGS_KEY] = self.warnings
         return d
 
     def tags(self) -> list[dict[str, str]]:
-        """Keywords in Spanish, English or untagged; valid CKAN tag names only."""
+        """Keywords in Spanish or English (untagged ones in the source's language); valid
+        CKAN tag names only. Keywords in other languages are not tags (a tag is served in the
+        portal's language): they are kept with their own tag in the other languages' extra."""
         names: list[str] = []
-        for obj in self.g.objects(self.ref, DCAT.keyword):
+        others: dict[str, list[str]] = {}
+        default = portal_default_language()
+        for obj in sorted(self.g.objects(self.ref, DCAT.keyword), key=str):
             if not isinstance(obj, Literal):
                 continue
-            if obj.language and normalize_language_tag(obj.language) not in LANGUAGES:
+            language = normalize_language_tag(obj.language) if obj.language else self.language
+            if language != default and language in LANGUAGES:
+                # a tag, served in the default language: its own language is kept beside it
+                texts = {" ".join(k.split())[:100] for k in str(obj).split(",")}
+                if not any(_keyword_in(self.g, self.ref, text, default) for text in texts):
+                    for text in sorted(t for t in texts if t):
+                        if text not in others.setdefault(language, []):
+                            others[language].append(text)
+            if language not in LANGUAGES:
+                if language:
+                    for keyword in str(obj).split(","):
+                        keyword = " ".join(keyword.split())[:100]
+                        if keyword and keyword not in others.setdefault(language, []):
+                            others[language].append(keyword)
                 continue
             for keyword in str(obj).split(","):
                 keyword = " ".join(keyword.split())[:100]
@@ -186,6 +214,10 @@ class DatasetParser:
                     continue
                 if keyword not in names:
                     names.append(keyword)
+        if others:
+            self.other_languages["values"]["tags"] = dict(sorted(others.items()))
+            if any(language in LANGUAGES for language in others):
+                self.other_languages["copied"]["tags"] = default
         return [{"name": name} for name in names]
 
     def authority_fields(self, fields: dict[str, Any]) -> None:
@@ -387,22 +419,27 @@ class DatasetParser:
             evidence = self.literal(node, DCTERMS.references)
             if evidence:
                 milestone["evidence_url"] = evidence
-            datasets = []
+            datasets, pending = [], []
             for ref in self.g.objects(node, v.OGPC.evidenceDataset):
-                key = str(ref).rstrip("/").rsplit("/", 1)[-1]
-                name = self.lookups.package_name(key)
+                name = dataset_name_for_iri(str(ref))
                 if name:
                     datasets.append(name)
-                else:
-                    self.warning("milestones", ref,
-                                 tk._("Evidence dataset not on this portal; dropped"))
+                else:  # maybe a dataset of the same catalogue: the harvester links it
+                    pending.append(str(ref))
             if datasets:
                 milestone["evidence_datasets"] = datasets
+            if pending:
+                milestone[EVIDENCE_KEY] = sorted(pending)
             position = self.literal(node, v.OGPC.position)
             milestones.append((int(position) if position and position.isdigit() else 0,
                                milestone))
         if milestones:
             d["milestones"] = [m for _, m in sorted(milestones, key=lambda item: item[0])]
+            pending_refs = {str(index): milestone.pop(EVIDENCE_KEY)
+                            for index, milestone in enumerate(d["milestones"])
+                            if EVIDENCE_KEY in milestone}
+            if pending_refs:
+                d[EVIDENCE_KEY] = pending_refs
 
     def action_plan(self, node, names: dict[str, str]) -> dict[str, Any] | None:
         """The fields of an action plan the portal does not have, as the portal writes them
@@ -501,12 +538,18 @@ class DatasetParser:
                 node = BNode(ref) if not ref.startswith(("http", "urn:")) else URIRef(ref)
                 if not list(self.g.predicate_objects(node)):
                     node = BNode(ref)
+            resource.pop(OTHER_LANGUAGES_EXTRA, None)
             if node is not None:
+                kept: dict[str, dict[str, Any]] = {"values": {}, "copied": {}}
                 for key, predicate in (("name", DCTERMS.title),
                                        ("description", DCTERMS.description)):
-                    values = self.bilingual(node, predicate, f"resources.{key}")
+                    values = self.bilingual(node, predicate, f"resources.{key}", kept, key)
                     if values:
-                        resource[key] = bilingual.pick(values, portal_default_language())[0]
+                        resource[key], shown = bilingual.pick(values, portal_default_language())
+                        self.keep_resource_languages(kept, key, values, shown)
+                if kept["values"]:
+                    resource[OTHER_LANGUAGES_EXTRA] = json.dumps(kept, ensure_ascii=False,
+                                                                 sort_keys=True)
                 fmt = self.g.value(node, DCTERMS["format"])
                 if isinstance(fmt, URIRef) and str(fmt).startswith(FILE_TYPE):
                     resource["format"] = str(fmt)[len(FILE_TYPE):]
@@ -553,6 +596,21 @@ class DatasetParser:
                     and not resource.get("download_url"):
                 resource.pop("access_url")  # the only address: it is the resource's URL
 
+    @staticmethod
+    def keep_resource_languages(kept: dict[str, dict[str, Any]], key: str,
+                                values: dict[str, str], shown: str | None) -> None:
+        """A resource's name and description hold one language: the portal's other language
+        is kept with its tag beside the other languages, and a text shown that is not in the
+        default language is recorded as a display copy (never served relabelled)."""
+        default = portal_default_language()
+        if key in kept["copied"]:
+            return  # already a display copy of a language the portal does not offer
+        for language, text in values.items():
+            if language != default:
+                kept["values"].setdefault(key, {})[language] = text
+        if shown and shown != default:
+            kept["copied"][key] = default
+
     def clean(self, fields: dict[str, Any]) -> None:
         """Extras that would clash with schema fields or were mapped above go."""
         d = self.d
@@ -580,6 +638,7 @@ class DatasetParser:
 
 _ROOT_KEYS = {"type", "title", "notes", "tags", "extras", "resources", "publisher",
               "license_id", "url", "version", "name", "owner_org", "id", ACTION_PLAN_KEY,
+              EVIDENCE_KEY,
               PARSE_ERRORS_KEY, PARSE_WARNINGS_KEY}
 
 
@@ -605,6 +664,16 @@ def bilingual_labels(graph, node, default_language: str) -> dict[str, str]:
                 if language:
                     labels.setdefault(language, str(obj).strip())
     return labels
+
+
+def _keyword_in(graph, ref, text: str, language: str) -> bool:
+    """Whether the dataset has the keyword ``text`` in ``language`` (or untagged)."""
+    for obj in graph.objects(ref, DCAT.keyword):
+        if isinstance(obj, Literal) and text in (" ".join(k.split())[:100]
+                                                 for k in str(obj).split(",")):
+            if not obj.language or normalize_language_tag(obj.language) == language:
+                return True
+    return False
 
 
 def _extra(dataset_dict: dict[str, Any], key: str) -> Any:

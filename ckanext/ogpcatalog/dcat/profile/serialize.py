@@ -18,11 +18,13 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ckanext.dcat.profiles import RDFProfile
-from ckanext.dcat.utils import catalog_uri, publisher_uri_organization_fallback
+from ckanext.dcat.utils import catalog_uri, dataset_uri, publisher_uri_organization_fallback
 from ckanext.ogpcatalog import codelists
 from ckanext.ogpcatalog.dcat import vocabulary as v
+import ckanext.ogpcatalog.dcat.profile.dcat3 as dcat3
 from ckanext.ogpcatalog.dcat.profile.common import (
     FILE_TYPE, LANGUAGES, Lookups, as_list, other_languages)
+from ckanext.ogpcatalog.dcat.profile.uris import dataset_name_for_iri, source_iri
 from ckanext.ogpcatalog.fields import bilingual
 
 UNKNOWN_IPR = URIRef("http://purl.org/adms/licencetype/UnknownIPR")
@@ -41,6 +43,23 @@ CONCEPT_LABELS = {base + code: {"en": en, "es": es}
                   for base, codes in (DISTRIBUTION_STATUS, PLANNED_AVAILABILITY)
                   for code in codes for en, es in [_STATUS_LABELS[code]]}
 _IRI = re.compile(r"^(https?|urn):\S+$", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"^(https?|ftp)://\S+$", re.IGNORECASE)
+# The properties the SEMIC shapes want an IRI (or blank node) of, that sources give as text.
+IRI_ONLY = (DCTERMS.type, DCTERMS.isReferencedBy, v.ADMS.sample, DCAT.endpointDescription,
+            DCAT.landingPage, v.FOAF.page, DCTERMS.conformsTo)
+# The classes the SEMIC DCAT-AP 3.0.1 shapes want of the values (sh:class) of a dataset's,
+# distribution's or data service's properties; the concepts also get a label (_conform).
+VALUE_CLASSES = {
+    DCTERMS.conformsTo: DCTERMS.Standard, DCTERMS["format"]: DCTERMS.MediaTypeOrExtent,
+    DCAT.mediaType: DCTERMS.MediaType, DCAT.compressFormat: DCTERMS.MediaType,
+    DCAT.packageFormat: DCTERMS.MediaType, DCTERMS.accessRights: DCTERMS.RightsStatement,
+    DCTERMS.rights: DCTERMS.RightsStatement, DCAT.landingPage: v.FOAF.Document,
+    v.FOAF.page: v.FOAF.Document, DCTERMS.language: DCTERMS.LinguisticSystem,
+    DCTERMS.license: DCTERMS.LicenseDocument, DCTERMS.spatial: DCTERMS.Location,
+    DCTERMS.temporal: DCTERMS.PeriodOfTime, DCAT.contactPoint: v.VCARD.Kind,
+    DCTERMS.provenance: DCTERMS.ProvenanceStatement,
+    DCTERMS.accrualPeriodicity: DCTERMS.Frequency, DCAT.theme: SKOS.Concept,
+    DCTERMS.type: SKOS.Concept}
 _FILE_TYPE_CODE = re.compile(r"^[A-Za-z0-9_]{1,20}$")
 
 
@@ -99,11 +118,14 @@ class Serializer:
             distribution = self._distribution_ref(dataset_ref, resource_dict)
             if distribution is not None:
                 self._graph_resource(distribution, resource_dict, language)
+                self._graph_source_iri(distribution, resource_dict)
                 if license_ref is not None and not list(g.objects(distribution,
                                                                   DCTERMS.license)):
                     g.add((distribution, DCTERMS.license, license_ref))
         self._graph_other_languages(dataset_ref, dataset_dict)
+        self._graph_source_iri(dataset_ref, dataset_dict)
         self._conform(dataset_ref, dataset_dict)
+        dcat3.serialize(self, dataset_dict, dataset_ref)  # series, services, legislation, DQV
 
     def catalog(self, catalog_dict: dict[str, Any] | None, catalog_ref) -> None:
         g = self.g
@@ -370,8 +392,7 @@ class Serializer:
                 g.add((node, DCTERMS.references, URIRef(milestone["evidence_url"])))
             for name in as_list(milestone.get("evidence_datasets")):
                 if name:
-                    g.add((node, v.OGPC.evidenceDataset,
-                           URIRef(self._entity_uri("dataset", str(name)))))
+                    g.add((node, v.OGPC.evidenceDataset, self._dataset_ref(str(name))))
             g.add((dataset_ref, v.OGPC.milestone, node))
 
     def _distribution_ref(self, dataset_ref, resource_dict: dict[str, Any]):
@@ -413,33 +434,66 @@ class Serializer:
                 g.add((ref, RDF.type, DCTERMS.MediaType))
         for predicate in (DCAT.accessURL, DCAT.downloadURL):
             for obj in list(g.objects(distribution, predicate)):
-                if isinstance(obj, Literal):  # DCAT-AP 3: IRIs only
+                if isinstance(obj, Literal):  # DCAT-AP 3: IRIs only (a web address kept)
                     g.remove((distribution, predicate, obj))
+                    if _WEB_ADDRESS.match(str(obj).strip()):
+                        g.add((distribution, predicate, URIRef(str(obj).strip())))
         # ckanext-dcat marks every licence "UnknownIPR" (a placeholder, and not a skos:Concept
         # with a label as DCAT-AP 3 wants): the licence type is optional, leave it out.
         for license_ref in g.objects(distribution, DCTERMS.license):
             g.remove((license_ref, DCTERMS.type, UNKNOWN_IPR))
-        if not list(g.objects(distribution, DCAT.accessURL)) and resource_dict.get("url"):
-            g.add((distribution, DCAT.accessURL, URIRef(resource_dict["url"])))
+        if not list(g.objects(distribution, DCAT.accessURL)):
+            # DCAT-AP wants an access URL: the resource's address, else where the portal
+            # describes the distribution (its resource page; docs/dcat-profile.md)
+            url = str(resource_dict.get("url") or "").strip()
+            if not _WEB_ADDRESS.match(url) and resource_dict.get("id"):
+                url = tk.url_for("resource.read", id=resource_dict.get("package_id") or "",
+                                 resource_id=resource_dict["id"], _external=True)
+            if _WEB_ADDRESS.match(url):
+                g.add((distribution, DCAT.accessURL, URIRef(url)))
+        self._graph_kept_languages(distribution, resource_dict, (
+            ("name", DCTERMS.title), ("description", DCTERMS.description)))
+
+    def _graph_source_iri(self, subject, record: dict[str, Any]) -> None:
+        """A dataset or distribution served under the portal's IRI because another record holds
+        its source IRI (dcat/profile/uris.py) keeps that IRI as an ``adms:identifier``."""
+        uri = source_iri(record, subject) if isinstance(subject, URIRef) else None
+        if not uri:
+            return
+        identifier = BNode()
+        self.g.add((identifier, RDF.type, v.ADMS.Identifier))
+        self.g.add((identifier, SKOS.notation, Literal(uri, datatype=XSD.anyURI)))
+        self.g.add((subject, v.ADMS.identifier, identifier))
 
     # languages the portal does not offer (parse.py keeps them in OTHER_LANGUAGES_EXTRA)
 
-    def _graph_other_languages(self, dataset_ref, dataset_dict: dict[str, Any]) -> None:
-        """The title and description in the source's other languages, with their own tag; a
-        display copy (a German-only title shown in the default language) is not served as
+    def _graph_kept_languages(self, subject, record: dict[str, Any],
+                              fields: tuple[tuple[str, Any], ...]) -> None:
+        """The values of ``fields`` (field, predicate) in other languages, with their own tag;
+        a display copy (a German-only title shown in the default language) is not served as
         that language: the literal keeps the tag it was harvested with."""
-        kept = other_languages(dataset_dict)
-        for field, predicate in (("title", DCTERMS.title), ("notes", DCTERMS.description)):
+        kept = other_languages(record)
+        for field, predicate in fields:
             values = kept["values"].get(field) or {}
             copied = kept["copied"].get(field)
+            # the copies: of the portal's other language when it is kept, else of any
+            copies = {k: value for k, value in values.items() if k in LANGUAGES} or values
+            texts = {text for value in copies.values()
+                     for text in (value if isinstance(value, list) else [value])}
             if copied:
-                for obj in list(self.g.objects(dataset_ref, predicate)):
+                for obj in list(self.g.objects(subject, predicate)):
                     if isinstance(obj, Literal) and obj.language == copied \
-                            and str(obj) in values.values():
-                        self.g.remove((dataset_ref, predicate, obj))
-            for language, text in values.items():
-                if isinstance(text, str) and text.strip():
-                    self.g.add((dataset_ref, predicate, Literal(text, lang=language)))
+                            and str(obj) in texts:
+                        self.g.remove((subject, predicate, obj))
+            for language, texts in values.items():
+                for text in texts if isinstance(texts, list) else [texts]:
+                    if isinstance(text, str) and text.strip():
+                        self.g.add((subject, predicate, Literal(text, lang=language)))
+
+    def _graph_other_languages(self, dataset_ref, dataset_dict: dict[str, Any]) -> None:
+        """The title, description and keywords in the source's other languages."""
+        self._graph_kept_languages(dataset_ref, dataset_dict, (
+            ("title", DCTERMS.title), ("notes", DCTERMS.description), ("tags", DCAT.keyword)))
 
     # DCAT-AP 3.0.1 (SEMIC shapes) on whatever was stored
 
@@ -476,9 +530,23 @@ class Serializer:
         for concept in g.objects(dataset_ref, DCTERMS.type):
             if isinstance(concept, URIRef):
                 self._describe_concept(concept)
+        distributions = list(g.objects(dataset_ref, DCAT.distribution))
+        services = [s for d in distributions for s in g.objects(d, DCAT.accessService)]
+        for subject in [dataset_ref, *distributions, *services]:
+            for predicate in IRI_ONLY:
+                self._iri_values(subject, predicate)
+        for obj in list(g.objects(dataset_ref, DCAT.hasVersion)):
+            # dcat:hasVersion wants a dcat:Dataset described here; any other is dct:hasVersion
+            if not (obj, RDF.type, DCAT.Dataset) in g:
+                g.remove((dataset_ref, DCAT.hasVersion, obj))
+                g.add((dataset_ref, DCTERMS.hasVersion, obj))
+        for service in [dataset_ref, *services]:
+            for served in list(g.objects(service, DCAT.servesDataset)):
+                self._describe_served_dataset(service, served)
         for sample in g.objects(dataset_ref, v.ADMS.sample):
             if isinstance(sample, URIRef) and not list(g.objects(sample, DCAT.accessURL)):
                 g.add((sample, DCAT.accessURL, sample))  # a sample found at its own IRI
+            g.add((sample, RDF.type, DCAT.Distribution))
         if not list(g.objects(dataset_ref, DCTERMS.description)):
             for title in list(g.objects(dataset_ref, DCTERMS.title)):
                 g.add((dataset_ref, DCTERMS.description, title))
@@ -486,12 +554,91 @@ class Serializer:
             for predicate, authority in ((v.ADMS.status, DISTRIBUTION_STATUS),
                                          (v.DCATAP.availability, PLANNED_AVAILABILITY)):
                 self._set_concept(distribution, predicate, authority)
+        for subject in [dataset_ref, *distributions, *services]:
+            self._type_values(subject)
+        agents = [a for p in (DCTERMS.publisher, DCTERMS.creator)
+                  for subject in [dataset_ref, *services] for a in g.objects(subject, p)]
+        for agent in agents:  # an agent's dct:type (ADMS publisher type) is a skos:Concept
+            for concept in g.objects(agent, DCTERMS.type):
+                if isinstance(concept, URIRef):
+                    self._describe_concept(concept)
+        for service in services:
+            self._merge_service_description(service)
         for kind in (v.FOAF.Agent, v.FOAF.Organization):
             for agent in list(g.subjects(RDF.type, kind)):
                 if isinstance(agent, URIRef) and not list(g.objects(agent, v.FOAF.name)):
                     # an agent named only by its IRI (a creator, a service's publisher)
                     name = re.split(r"[/#]", str(agent).rstrip("/#"))[-1] or str(agent)
                     g.add((agent, v.FOAF.name, Literal(name)))
+
+    def _describe_served_dataset(self, service, served) -> None:
+        """dcat:servesDataset wants a described dcat:Dataset: a dataset of the portal is
+        typed and named here (title and description, as in its own endpoint); a dataset the
+        portal does not have stays linked as ``dct:relation``."""
+        g = self.g
+        if (served, RDF.type, DCAT.Dataset) in g:
+            return
+        name = dataset_name_for_iri(str(served)) if isinstance(served, URIRef) else None
+        found = self.lookups.package(name) if name else None
+        if not found:
+            g.remove((service, DCAT.servesDataset, served))
+            g.add((service, DCTERMS.relation, served))
+            return
+        g.add((served, RDF.type, DCAT.Dataset))
+        title = found.get("title_translated") or {bilingual.default_language(): found["title"]}
+        self._set_bilingual(served, DCTERMS.title, title)
+        self._set_bilingual(served, DCTERMS.description,
+                            found.get("notes_translated") or found.get("notes") or title)
+
+    def _iri_values(self, subject, predicate) -> None:
+        """``predicate`` takes IRIs only (``IRI_ONLY``): a literal that is a web address
+        becomes one; any other literal is left out of the output (it stays stored)."""
+        for obj in list(self.g.objects(subject, predicate)):
+            if isinstance(obj, Literal):
+                self.g.remove((subject, predicate, obj))
+                if _WEB_ADDRESS.match(str(obj).strip()):
+                    self.g.add((subject, predicate, URIRef(str(obj).strip())))
+
+    def _merge_service_description(self, service) -> None:
+        """An access service described inline by a distribution (ckanext-dcat's copy) and as a
+        data service record of the portal is one node: the record's publisher (an institution
+        of the portal) wins over the inline one (DCAT-AP: at most one), and an untagged text
+        that repeats a tagged one of the node is the same text, written once."""
+        g = self.g
+        publishers = list(g.objects(service, DCTERMS.publisher))
+        prefix = f"{catalog_uri().rstrip('/')}/organization/"
+        institutions = [p for p in publishers if str(p).startswith(prefix)]
+        if len(publishers) > 1 and institutions:
+            for publisher in publishers:
+                if publisher != institutions[0]:
+                    g.remove((service, DCTERMS.publisher, publisher))
+        for predicate in (DCTERMS.title, DCTERMS.description, DCAT.keyword):
+            values = list(g.objects(service, predicate))
+            tagged = {str(o) for o in values if isinstance(o, Literal) and o.language}
+            for obj in values:
+                if isinstance(obj, Literal) and not obj.language and obj.datatype is None \
+                        and str(obj) in tagged:
+                    g.remove((service, predicate, obj))
+
+    def _type_values(self, subject) -> None:
+        """The class the shapes want of each value of ``subject``'s properties
+        (``VALUE_CLASSES``): a harvested value typed otherwise, or not at all, is given it
+        (a theme of the source's own vocabulary is a skos:Concept, a conformsTo a
+        dct:Standard...); literals are left to the mapping above."""
+        g = self.g
+        for predicate, value_class in VALUE_CLASSES.items():
+            for value in list(g.objects(subject, predicate)):
+                if isinstance(value, Literal) or (value, RDF.type, value_class) in g:
+                    continue
+                if value_class == SKOS.Concept:
+                    if isinstance(value, URIRef):
+                        self._describe_concept(value)
+                    else:
+                        labels = bilingual_labels_of(g, value)
+                        if labels:
+                            self._describe_concept(value, labels)
+                else:
+                    g.add((value, RDF.type, value_class))
 
     def _describe_concept(self, concept: URIRef, labels: dict[str, str] | None = None) -> None:
         """A skos:Concept with a label (DCAT-AP 3 wants both): the given labels, else its code."""
@@ -500,7 +647,7 @@ class Serializer:
         if not list(g.objects(concept, SKOS.prefLabel)):
             code = re.split(r"[/#]", str(concept).rstrip("/#"))[-1]
             for language, label in (labels or {"en": code.replace("_", " ").capitalize()}).items():
-                g.add((concept, SKOS.prefLabel, Literal(label, lang=language)))
+                g.add((concept, SKOS.prefLabel, Literal(label, lang=language or None)))
 
     def _add_provenance(self, subject, text: str) -> None:
         for statement in self.g.objects(subject, DCTERMS.provenance):
@@ -533,8 +680,24 @@ class Serializer:
         return URIRef(publisher_uri_organization_fallback({"organization": {"id": org["id"]}})
                       or self._entity_uri("organization", org["name"]))
 
+    def _dataset_ref(self, name_or_id: str) -> URIRef:
+        """The IRI a dataset of the portal is served under (its own endpoint's)."""
+        found = self.lookups.package(name_or_id)
+        return URIRef(dataset_uri(found)) if found else \
+            URIRef(self._entity_uri("dataset", name_or_id))
+
     def _entity_uri(self, kind: str, name: str) -> str:
         return f"{catalog_uri().rstrip('/')}/{kind}/{name}"
+
+
+def bilingual_labels_of(graph, node) -> dict[str, str]:
+    """A blank node's labels (skos:prefLabel, rdfs:label) by language tag ("" untagged)."""
+    labels: dict[str, str] = {}
+    for predicate in (SKOS.prefLabel, RDFS.label):
+        for obj in graph.objects(node, predicate):
+            if isinstance(obj, Literal) and str(obj).strip():
+                labels.setdefault(obj.language or "", str(obj).strip())
+    return labels
 
 
 def _date_text(value: Any) -> str:
