@@ -183,13 +183,15 @@ def prepare(report, size: int, folder: Path) -> dict:
         return scalar("SELECT count(*) FROM ogpcatalog_search_index")
 
     build: dict = {}
+    if not scalar("SELECT to_regclass('package') IS NOT NULL"):
+        done = ckan("db", "init")
+        if done.returncode != 0:
+            raise SystemExit(f"ckan db init failed:\n{done.stderr[-3000:]}")
+    # every run, also on a kept database: the index's own migrations (e.g. the rank_tsv GIN
+    # index the relevance shortcut reads) must be there, as `ckan db upgrade` does on a portal
+    for plugin in ("activity", "harvest", "ogpcatalog", "ogpcatalog_search"):
+        ckan("db", "upgrade", "-p", plugin)
     if indexed() < size:
-        if not scalar("SELECT to_regclass('package') IS NOT NULL"):
-            done = ckan("db", "init")
-            if done.returncode != 0:
-                raise SystemExit(f"ckan db init failed:\n{done.stderr[-3000:]}")
-            for plugin in ("activity", "harvest", "ogpcatalog", "ogpcatalog_search"):
-                ckan("db", "upgrade", "-p", plugin)
         seed = min(size, SEED)
         if indexed() < seed:  # the seed, through CKAN's own pipeline
             portal_data.load(engine, seed)

@@ -201,3 +201,21 @@ def test_record_pages_of_the_new_types_answer_and_the_service_links_its_datasets
     assert "https://api.example.gob.ec/ocds/v1/" in service.body
     assert 'href="/dataset/compras-publicas-2023"' in service.body
     assert app.get(f"/dataset_series/{ap3.SERIES}").status_code == 200
+
+
+@pytest.mark.parametrize("lang, series_title, category, heading", [
+    ("es", "Compras públicas anuales", "Estadísticas", "Serie y base legal"),
+    ("en", "Yearly public procurement", "Statistics", "Series and legal basis"),
+])
+def test_release_page_shows_its_series_legislation_and_hvd_category(
+        app, lang, series_title, category, heading):
+    ap3.build()
+    prefix = "" if lang == "es" else "/en"
+    body = app.get(f"{prefix}/dataset/compras-publicas-2022").body
+    section = body.split('class="ogpcatalog-legal-basis"', 1)[1].split("</tbody>", 1)[0]
+    assert heading in section
+    assert f'href="{prefix}/dataset/{ap3.SERIES}"' in section or \
+        f'href="/dataset/{ap3.SERIES}"' in section
+    assert series_title in section
+    assert "https://www.example.gob.ec/leyes/losncp" in section
+    assert category in section and "c_e1da4e07" not in section
