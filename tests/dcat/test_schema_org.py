@@ -66,6 +66,9 @@ def test_english_page_describes_the_dataset_in_english(app):
     assert data["description"].startswith("Monthly budget execution")
     assert data["inLanguage"] == "en"
     assert "/en/dataset/presupuesto-2024" in data["url"]
+    assert data["publisher"]["name"] == "Ministry of Economy and Finance"
+    assert data["creator"]["name"] == "Ministry of Economy and Finance"
+    assert "Ministerio" not in json.dumps(data, ensure_ascii=False)
 
 
 def test_commitment_has_its_period_and_ogp_identifier(app):

@@ -161,3 +161,24 @@ def test_edit_form_of_a_theme_stored_before_the_schema_is_filled_with_its_title(
     assert re.search(r'name="title_translated-es"[^>]*value="Educación"', form) or re.search(
         r'value="Educación"[^>]*name="title_translated-es"', form)
     assert "Escuelas." in form
+
+
+@pytest.mark.parametrize("prefix, themes, groups, categories", [
+    ("", "Temas", "Grupos", "Categorías"),
+    ("/en", "Themes", "Groups", "Categories"),
+])
+def test_themes_are_called_themes_and_eu_data_themes_categories(app, prefix, themes, groups,
+                                                                categories):
+    _theme()
+    _dataset_in("salud")
+
+    page = app.get(f"{prefix}/group/salud").body
+    breadcrumb = _text(re.search(r'<ol class="breadcrumb">.*?</ol>', page, re.S).group(0))
+    assert themes in breadcrumb and groups not in breadcrumb
+
+    search = app.get(f"{prefix}/dataset/").body
+    facet_titles = [_text(t).strip() for t in
+                    re.findall(r'<h2 class="module-heading"[^>]*>(.*?)</h2>', search, re.S)]
+    assert themes in facet_titles, facet_titles
+    assert categories in facet_titles, facet_titles
+    assert groups not in facet_titles and facet_titles.count(themes) == 1, facet_titles

@@ -17,11 +17,13 @@ import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from markupsafe import Markup
 
 from ckanext.ogpcatalog.codelists import label as codelist_label
 from ckanext.ogpcatalog.fields import bilingual
 from ckanext.ogpcatalog.language import N_, current_language
+from ckanext.ogpcatalog.language.display_names import localize
 
 __all__ = ["DESCRIPTION_MIN", "DESCRIPTION_MAX", "dataset_to_schema_org", "script_json",
            "portal_name", "description_for_search_engines"]
@@ -112,11 +114,18 @@ def _places(pkg: dict[str, Any]) -> list[dict[str, Any]]:
     return places
 
 
-def _institution(pkg: dict[str, Any], site_url: str) -> dict[str, Any] | None:
+def _institution(pkg: dict[str, Any], site_url: str, language: str) -> dict[str, Any] | None:
+    """The dataset's institution, named in ``language`` (its bilingual title is kept in the
+    group's extras; ``package_show`` carries only the default-language title)."""
     org = pkg.get("organization") or {}
     if not org.get("name"):
         return None
-    return {"@type": "Organization", "name": org.get("title") or org["name"],
+    name = org.get("title") or org["name"]
+    group = model.Group.get(org["name"])
+    if group is not None:
+        extras = [{"key": key, "value": value} for key, value in (group.extras or {}).items()]
+        name = localize({"display_name": name, "extras": extras}, language)["display_name"]
+    return {"@type": "Organization", "name": name,
             "url": f"{site_url}/organization/{org['name']}"}
 
 
@@ -163,7 +172,7 @@ def dataset_to_schema_org(pkg: dict[str, Any], language: str | None = None,
     title = title or pkg.get("title") or pkg["name"]
     notes, notes_language = _text(pkg.get("notes_translated"), language)
     notes = _plain(notes or pkg.get("notes") or "")
-    institution = _institution(pkg, site_url)
+    institution = _institution(pkg, site_url, language)
     portal = portal_name(language) or site_url
     kind = _KIND_NAMES.get(dataset_type, _KIND_NAMES["dataset"])
 

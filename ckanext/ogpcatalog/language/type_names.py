@@ -17,6 +17,10 @@ def _names() -> dict[str, tuple[str, str]]:
         "procurement": (tk._("procurement dataset"), tk._("Public procurement")),
         "commitment": (tk._("commitment"), tk._("Commitments")),
         "action-plan": (tk._("action plan"), tk._("Action plans")),
+        # the portal's themes are CKAN groups (schemas/theme.yaml); the EU data themes of
+        # DCAT-AP (the `theme` field) are called categories, as datos.gob.es and
+        # data.europa.eu call them, so the two never share a name.
+        "group": (tk._("theme"), tk._("Themes")),
         # ckanext-harvest's sources are datasets of type "harvest" (activity streams name them).
         "harvest": (tk._("harvested catalogue"), tk._("Harvested catalogues")),
     }

@@ -12,7 +12,7 @@ from ckanext.scheming.helpers import (
 )
 
 from ckanext.ogpcatalog import codelists
-from ckanext.ogpcatalog.language import current_language, request_language
+from ckanext.ogpcatalog.language import current_language, request_language, type_names
 from ckanext.ogpcatalog.language.display_names import localize
 
 # Facets per dataset type, after CKAN's own; the search page of `dataset` lists every type.
@@ -65,13 +65,20 @@ def facet_title(name: str) -> str:
     return name
 
 
+def _name_theme_facet(facets_dict: dict[str, Any]) -> None:
+    if "groups" in facets_dict:  # CKAN's "Groups": the portal's themes
+        facets_dict["groups"] = type_names.humanize("group", "facet label")
+
+
 def add_facets(facets_dict: dict[str, Any], package_type: str | None) -> dict[str, Any]:
+    _name_theme_facet(facets_dict)
     for name in TYPE_FACETS.get(package_type or "dataset", TYPE_FACETS["dataset"]):
         facets_dict[name] = facet_title(name)
     return facets_dict
 
 
 def add_organization_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
+    _name_theme_facet(facets_dict)
     for name in ORGANIZATION_FACETS:
         facets_dict[name] = facet_title(name)
     return facets_dict
