@@ -163,12 +163,12 @@ def test_edit_form_of_a_theme_stored_before_the_schema_is_filled_with_its_title(
     assert "Escuelas." in form
 
 
-@pytest.mark.parametrize("prefix, themes, groups, categories", [
-    ("", "Temas", "Grupos", "Categorías"),
-    ("/en", "Themes", "Groups", "Categories"),
+@pytest.mark.parametrize("prefix, themes, groups, categories, institutions, organizations", [
+    ("", "Temas", "Grupos", "Categorías", "Instituciones", "Organizaciones"),
+    ("/en", "Themes", "Groups", "Categories", "Institutions", "Organizations"),
 ])
-def test_themes_are_called_themes_and_eu_data_themes_categories(app, prefix, themes, groups,
-                                                                categories):
+def test_themes_are_called_themes_and_eu_data_themes_categories(
+        app, prefix, themes, groups, categories, institutions, organizations):
     _theme()
     _dataset_in("salud")
 
@@ -182,3 +182,8 @@ def test_themes_are_called_themes_and_eu_data_themes_categories(app, prefix, the
     assert themes in facet_titles, facet_titles
     assert categories in facet_titles, facet_titles
     assert groups not in facet_titles and facet_titles.count(themes) == 1, facet_titles
+    assert institutions in facet_titles and organizations not in facet_titles, facet_titles
+
+    dataset = app.get(f"{prefix}/dataset/vacunacion").body
+    breadcrumb = _text(re.search(r'<ol class="breadcrumb">.*?</ol>', dataset, re.S).group(0))
+    assert institutions in breadcrumb and organizations not in breadcrumb, breadcrumb

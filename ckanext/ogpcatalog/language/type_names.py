@@ -65,8 +65,16 @@ def _phrases() -> dict[str, Callable[[str, str], str]]:
     }
 
 
+# Purposes whose phrase is the bare plural: safe for a type whose Spanish name is feminine
+# ("institución"), which the phrases' masculine articles ("este {name}") would misname.
+_PLURAL_PURPOSES = frozenset({"breadcrumb", "content tab", "facet label", "main nav",
+                              "page title"})
+
+
 def humanize(object_type: str, purpose: str) -> str | None:
     """The phrase for one of the portal's types, or None for other types (CKAN decides)."""
+    if object_type == "organization":  # the menu's word, "Instituciones"/"Institutions"
+        return tk._("Institutions") if purpose in _PLURAL_PURPOSES else None
     names = _names().get(object_type)
     if names is None:
         return None

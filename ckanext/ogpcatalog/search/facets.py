@@ -66,8 +66,11 @@ def facet_title(name: str) -> str:
 
 
 def _name_theme_facet(facets_dict: dict[str, Any]) -> None:
-    if "groups" in facets_dict:  # CKAN's "Groups": the portal's themes
+    """CKAN's "Groups" and "Organizations" facets are the portal's themes and institutions."""
+    if "groups" in facets_dict:
         facets_dict["groups"] = type_names.humanize("group", "facet label")
+    if "organization" in facets_dict:
+        facets_dict["organization"] = type_names.humanize("organization", "facet label")
 
 
 def add_facets(facets_dict: dict[str, Any], package_type: str | None) -> dict[str, Any]:
