@@ -169,6 +169,10 @@ def targets(catalogue_url) -> Targets:
     commitment = call_action("package_create", context, type="commitment", name="compromiso-datos",
                              ogp_id="EC0001", action_plan=plan["name"],
                              lead_institution=institution["name"], **common)
+    series = call_action("package_create", context, type="dataset_series", name="compras-anuales",
+                         **common)
+    service = call_action("package_create", context, type="data_service", name="api-compras",
+                          endpoint_url="https://api.example.gob.ec/ocds/", **common)
     source = call_action("harvest_source_create", context, name="catalogo-ministerio",
                          title="Catálogo del ministerio", url=catalogue_url,
                          source_type="ogpcatalog_dcat", owner_org=institution["id"], frequency="MANUAL")
@@ -176,6 +180,7 @@ def targets(catalogue_url) -> Targets:
                         user=bystander["name"], name="script")["token"]
     return {"sysadmin": sysadmin, "editor": editor, "institution": institution, "action_plan": plan,
             "procurement": procurement, "commitment": commitment, "source": source,
+            "dataset_series": series, "data_service": service,
             "bystander_token": token}
 
 

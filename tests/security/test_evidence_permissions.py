@@ -76,5 +76,8 @@ def test_evidence_made_private_later_is_hidden_from_those_who_cannot_read_it(app
 
     assert anonymous["result"]["milestones"][0]["evidence_datasets"] == ["publico-b"]
     assert found["result"]["results"][0]["milestones"][0]["evidence_datasets"] == ["publico-b"]
-    assert "luego-privado" not in catalog and "publico-b" in catalog
+    # the catalogue links evidence by the datasets' IRIs (their ids), never by name
+    assert "luego-privado" not in catalog and cited["id"] not in catalog
+    assert f"ogpc:evidenceDataset <http://test.ckan.net/dataset/{setting['public']['id']}>" \
+        in catalog
     assert as_admin["milestones"][0]["evidence_datasets"] == ["publico-b", "luego-privado"]
