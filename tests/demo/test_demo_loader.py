@@ -219,3 +219,27 @@ def test_history_dates_run_from_the_history_start_to_now_oldest_first():
     dates = loader.history_dates(5, now)
     assert dates == sorted(dates) and dates[-1] == now
     assert (now - dates[0]).days == int(loader.HISTORY_MONTHS * 30.4)
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+def test_a_theme_kept_from_before_bilingual_themes_gets_its_translations_and_keeps_its_title():
+    from ckan import model
+    context = loader.site_user_context()
+    # as stored before schemas/theme.yaml: CKAN's plain title and description only
+    group = model.Group(name="salud", title="Salud (título propio)", description="Propia.",
+                        type="group", is_organization=False)
+    model.Session.add(group)
+    model.Session.commit()
+
+    counts = loader.load_demo(context)
+
+    shown = call_action("group_show", context, id="salud")
+    assert shown["title"] == "Salud (título propio)"
+    assert shown["description"] == "Propia."
+    assert shown["title_translated"]["en"] == "Health"
+    assert shown["description_translated"]["en"]
+    assert counts["groups"]["kept"] >= 1
+    again = loader.load_demo(context)  # a re-run changes nothing more
+    assert call_action("group_show", context, id="salud")["title_translated"] == \
+        shown["title_translated"]
+    assert again["groups"]["created"] == 0

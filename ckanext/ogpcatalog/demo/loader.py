@@ -9,7 +9,9 @@ datasets of type `commitment` load last, as their milestones name other datasets
 Re-running is idempotent by name: an object whose name already exists on the portal, in any
 state, is left exactly as it is and counted as "kept". A re-run therefore creates no
 duplicates and never overwrites or restores what users changed or deleted since the last
-load; to get an object's original content back, purge it and load again.
+load; to get an object's original content back, purge it and load again. One completion: a
+theme stored before themes were bilingual gets the demo's other-language name and description
+(its own texts stay those of the default language).
 
 Each object is created by one action call, which is one transaction: an interrupted load
 leaves whole objects behind, and the next run creates the rest.
@@ -189,14 +191,37 @@ def backdate(names: list[str]) -> None:
 
 
 def load_object(context: Context, obj: DemoObject) -> Outcome:
-    """Create `obj` unless an object of its kind with its name exists (in any state)."""
+    """Create `obj` unless an object of its kind with its name exists (in any state).
+
+    A theme kept from before themes were bilingual (no ``title_translated``: CKAN's plain
+    title only) gets the demo's translations of its name and description; nothing it holds is
+    overwritten, and it still counts as kept."""
     if _exists(context, obj):
+        if obj.kind.key == "groups":
+            _complete_untranslated_theme(context, obj)
         return "kept"
     try:
         tk.get_action(obj.kind.create)(dict(context), _action_data(obj))
     except tk.ValidationError as error:
         raise DemoContentError(f"{obj}: {error.error_summary}") from error
     return "created"
+
+
+def _complete_untranslated_theme(context: Context, obj: DemoObject) -> None:
+    stored = tk.get_action("group_show")(dict(context), {"id": obj.name,
+                                                          "include_datasets": False})
+    if stored.get("title_translated") or not obj.data.get("title_translated"):
+        return
+    # the stored plain texts stay the default language's: only the other languages are added
+    default = tk.config.get("ckan.locale_default") or "es"
+    patch = {}
+    for key, plain in (("title_translated", "title"), ("description_translated", "description")):
+        if obj.data.get(key) and not stored.get(key):
+            patch[key] = {**obj.data[key], **({default: stored[plain]} if stored.get(plain) else {})}
+    try:
+        tk.get_action("group_patch")(dict(context), {"id": stored["id"], **patch})
+    except tk.ValidationError as error:
+        raise DemoContentError(f"{obj}: {error.error_summary}") from error
 
 
 def _exists(context: Context, obj: DemoObject) -> bool:
