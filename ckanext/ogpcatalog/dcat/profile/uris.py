@@ -116,31 +116,3 @@ def source_iri(record: dict[str, Any], served_ref: Any) -> str | None:
     """The record's source IRI when it is served under another IRI (see the module)."""
     uri = _source_uri(record)
     return uri if uri and uri != str(served_ref) else None
-
-
-_DATASET_BY_URI = sa.text(
-    "SELECT name FROM package WHERE extras ->> 'uri' = :uri AND state = 'active' "
-    "AND type <> 'harvest' ORDER BY metadata_created, id LIMIT 1")
-
-
-def _own_dataset(iri: str) -> str | None:
-    """The id of the active dataset the portal serves at ``iri`` as its own
-    (``<catalogue>/dataset/<id or name>``), else None."""
-    prefix = f"{catalog_uri().rstrip('/')}/dataset/"
-    key = iri[len(prefix):].strip("/") if iri.startswith(prefix) else ""
-    if not key or "/" in key:
-        return None
-    package = model.Package.get(key)
-    return package.id if package is not None and package.state == "active" else None
-
-
-def dataset_name_for_iri(iri: str) -> str | None:
-    """The name of the portal's dataset an IRI names: its own dataset at that IRI, else the
-    dataset harvested with that IRI (the earliest). None: not on this portal."""
-    if not iri:
-        return None
-    own = _own_dataset(iri)
-    if own:
-        return model.Package.get(own).name
-    row = model.Session.execute(_DATASET_BY_URI, {"uri": iri}).first()
-    return row[0] if row is not None else None
